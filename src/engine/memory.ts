@@ -1,0 +1,380 @@
+// mm/memory.c: page-table allocation and zapping, and the driver insert family,
+// one function per kernel function, each check in the kernel's order.
+import {
+  _PAGE_DIRTY,
+  _PAGE_SPECIAL,
+  errno,
+  PAGE_SIZE,
+  PMD_SIZE,
+  PUD_SIZE,
+  PGDIR_SIZE,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_FAULT_NOPAGE,
+  VM_FAULT_OOM,
+  VM_FAULT_SIGBUS,
+  VM_IO,
+  VM_MAYWRITE,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  VM_SHARED,
+} from './constants.ts';
+import { type Kernel, KernelDeath, type Vma } from './kernel.ts';
+import { allocPages, freeThePage, getPage, putPage } from './page_alloc.ts';
+import { LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
+import { OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
+
+/** Which mmap lock the caller holds: f_op->mmap runs with it for write, ->fault for read. */
+export type LockHeld = 'write' | 'read';
+
+export function BUG_ON(cond: boolean, text: string): void {
+  if (cond) throw new KernelDeath('oops', text);
+}
+
+/** is_cow_mapping(): private and possibly writable. */
+export function isCowMapping(flags: number): boolean {
+  return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
+// ---- page-table pages ------------------------------------------------------
+
+/** pte_alloc_one() / __pud_alloc_one(): a zeroed page-table page (GFP_KERNEL: no failure short of the OOM killer). */
+export function pageTablePageAlloc(k: Kernel): number {
+  const pfn = allocPages(k, 0, false, OWNER_PAGETABLE, 0);
+  k.mem.setFlags(pfn, PG_table);
+  return pfn;
+}
+
+export function pageTablePageFree(k: Kernel, pfn: number): void {
+  k.mem.setFlags(pfn, 0);
+  freeThePage(k, pfn, 0);
+}
+
+/** pud_alloc / pmd_alloc / pte_alloc for one level: the child table, allocating it when missing. */
+function tableAlloc(k: Kernel, parent: number, addr: number, level: number, prealloc?: { pfn: number }): number {
+  const slot = k.pt.child(parent, addr);
+  if (slot >= 0) return slot;
+  let frame: number;
+  if (prealloc && prealloc.pfn >= 0) {
+    frame = prealloc.pfn;
+    prealloc.pfn = -1;
+  } else {
+    frame = pageTablePageAlloc(k);
+  }
+  return k.pt.install(parent, addr, level, frame);
+}
+
+/** walk_to_pmd(): p4d (folded), pud and pmd tables for addr. */
+export function walkToPmd(k: Kernel, addr: number): number {
+  const pud = tableAlloc(k, k.pt.pgd, addr, LEVEL_PUD);
+  return tableAlloc(k, pud, addr, LEVEL_PMD);
+}
+
+/** pte_alloc(): the PTE table under a PMD, from the fault's preallocated page when given. */
+export function pteAlloc(k: Kernel, pmd: number, addr: number, prealloc?: { pfn: number }): number {
+  return tableAlloc(k, pmd, addr, LEVEL_PTE, prealloc);
+}
+
+/** __get_locked_pte(): the PTE slot for addr (tables allocated as needed). */
+export function getLockedPte(k: Kernel, addr: number): { table: number; index: number } {
+  const table = pteAlloc(k, walkToPmd(k, addr), addr);
+  return { table, index: k.pt.pteIndex(table, addr) };
+}
+
+/** The present-or-not PTE at addr without allocating anything (a read for display or a walk). */
+export function lookupPte(k: Kernel, addr: number): { table: number; index: number } | null {
+  const table = k.pt.pteTable(addr);
+  return table < 0 ? null : { table, index: k.pt.pteIndex(table, addr) };
+}
+
+// ---- rmap and zap ---------------------------------------------------------
+
+/** page_add_file_rmap(page, false): this struct page's own _mapcount + 1. */
+export function pageAddFileRmap(k: Kernel, pfn: number): void {
+  k.mem.setMapcount(pfn, k.mem.mapcount(pfn) + 1);
+}
+
+/** page_remove_rmap(). */
+export function pageRemoveRmap(k: Kernel, pfn: number): void {
+  k.mem.setMapcount(pfn, k.mem.mapcount(pfn) - 1);
+}
+
+/** vm_normal_page(): the page behind a PTE, or -1 for special (pfn) PTEs. */
+export function vmNormalPage(k: Kernel, pteIndex: number): number {
+  if ((k.pt.pteFlagsAt(pteIndex) & _PAGE_SPECIAL) !== 0) return -1;
+  return k.pt.ptePfn(pteIndex);
+}
+
+/**
+ * zap_pte_range() over [start, end): clear every PTE; for a normal page drop
+ * its mapcount now and its reference after the TLB flush (tlb_finish_mmu →
+ * release_pages), in PTE order.
+ */
+export function zapPageRange(k: Kernel, start: number, end: number): void {
+  const release: number[] = [];
+  for (let addr = start; addr < end; ) {
+    const table = k.pt.pteTable(addr);
+    const next = Math.min(end, (Math.floor(addr / PMD_SIZE) + 1) * PMD_SIZE);
+    if (table >= 0) {
+      for (let a = addr; a < next; a += PAGE_SIZE) {
+        const i = k.pt.pteIndex(table, a);
+        if (k.pt.pteNone(i)) continue;
+        const page = vmNormalPage(k, i);
+        const dirty = (k.pt.pteFlagsAt(i) & _PAGE_DIRTY) !== 0;
+        k.pt.clearPte(table, i);
+        if (page < 0) continue;
+        const head = k.mem.compoundHead(page);
+        if (dirty && (k.mem.flags(head) & PG_anon) === 0) k.mem.setFlags(head, k.mem.flags(head) | PG_dirty);
+        pageRemoveRmap(k, page);
+        release.push(page);
+      }
+    }
+    addr = next;
+  }
+  for (const page of release) putPage(k, page);
+}
+
+/**
+ * free_pgd_range(): free the page-table pages that map only [addr, end),
+ * as far as floor and ceiling (the neighbouring VMAs) allow; ceiling 0 = none.
+ */
+export function freePgdRange(k: Kernel, addrIn: number, endIn: number, floor: number, ceilingIn: number): void {
+  let addr = Math.floor(addrIn / PMD_SIZE) * PMD_SIZE;
+  let end = endIn;
+  let ceiling = ceilingIn;
+  if (addr < floor) addr += PMD_SIZE;
+  if (ceiling) {
+    ceiling = Math.floor(ceiling / PMD_SIZE) * PMD_SIZE;
+    if (!ceiling) return;
+    if (end - 1 > ceiling - 1) end -= PMD_SIZE;
+  }
+  if (addr > end - 1) return;
+  for (let a = addr; a < end; ) {
+    const next = Math.min(end, (Math.floor(a / PGDIR_SIZE) + 1) * PGDIR_SIZE);
+    const pud = k.pt.child(k.pt.pgd, a);
+    if (pud >= 0) freePudRange(k, pud, a, next, floor, ceiling);
+    a = next;
+  }
+}
+
+/** Is the upper table's whole span [start, start + size) inside [floor, ceiling)? */
+function spanFree(start: number, end: number, size: number, floor: number, ceiling: number): boolean {
+  const s = Math.floor(start / size) * size;
+  if (s < floor) return false;
+  if (ceiling) {
+    const c = Math.floor(ceiling / size) * size;
+    if (!c) return false;
+    if (end - 1 > c - 1) return false;
+  }
+  return true;
+}
+
+function freePudRange(k: Kernel, pud: number, addr: number, end: number, floor: number, ceiling: number): void {
+  for (let a = addr; a < end; ) {
+    const next = Math.min(end, (Math.floor(a / PUD_SIZE) + 1) * PUD_SIZE);
+    const pmd = k.pt.child(pud, a);
+    if (pmd >= 0) freePmdRange(k, pud, pmd, a, next, floor, ceiling);
+    a = next;
+  }
+  // free_p4d_range's tail: the PUD table goes when its 512 GiB span is free.
+  if (!spanFree(addr, end, PGDIR_SIZE, floor, ceiling)) return;
+  const start = Math.floor(addr / PGDIR_SIZE) * PGDIR_SIZE;
+  const slot = k.pt.uninstall(k.pt.pgd, start);
+  pageTablePageFree(k, k.pt.frameOf(slot));
+}
+
+function freePmdRange(k: Kernel, pud: number, pmd: number, addr: number, end: number, floor: number, ceiling: number): void {
+  for (let a = addr; a < end; a = (Math.floor(a / PMD_SIZE) + 1) * PMD_SIZE) {
+    // free_pte_range(): the PTE table goes whatever it still holds.
+    if (k.pt.child(pmd, a) < 0) continue;
+    const slot = k.pt.uninstall(pmd, a);
+    pageTablePageFree(k, k.pt.frameOf(slot));
+  }
+  if (!spanFree(addr, end, PUD_SIZE, floor, ceiling)) return;
+  const slot = k.pt.uninstall(pud, Math.floor(addr / PUD_SIZE) * PUD_SIZE);
+  pageTablePageFree(k, k.pt.frameOf(slot));
+}
+
+// ---- vm_insert_page and friends -------------------------------------------
+
+/** validate_page_before_insert(). */
+export function validatePageBeforeInsert(k: Kernel, page: number): number {
+  if (k.profile.refcountCheckAfterMixedmap && k.mem.pageCount(page) === 0) return -errno.EINVAL;
+  const headFlags = k.mem.headFlags(page);
+  if ((headFlags & PG_anon) !== 0) return -errno.EINVAL;
+  // page_has_type() (buddy, table, ...) needs no test of its own here: no
+  // scenario page can be a page-table page, and a free page has refcount 0.
+  if (k.profile.refusesSlabAndTypedPages && (headFlags & PG_slab) !== 0) return -errno.EINVAL;
+  return 0;
+}
+
+/** insert_page_into_pte_locked(). */
+export function insertPageIntoPteLocked(k: Kernel, vma: Vma, table: number, index: number, page: number): number {
+  if (!k.pt.pteNone(index)) return -errno.EBUSY;
+  getPage(k, page);
+  pageAddFileRmap(k, page);
+  k.pt.setPte(table, index, page, vma.pageProt);
+  return 0;
+}
+
+/** insert_page(). */
+function insertPage(k: Kernel, vma: Vma, addr: number, page: number): number {
+  const ret = validatePageBeforeInsert(k, page);
+  if (ret) return ret;
+  const { table, index } = getLockedPte(k, addr);
+  return insertPageIntoPteLocked(k, vma, table, index, page);
+}
+
+/** The VM_MIXEDMAP preamble of vm_insert_page and vm_insert_pages. */
+function setMixedmapOrBug(k: Kernel, vma: Vma, lock: LockHeld): void {
+  if ((vma.flags & VM_MIXEDMAP) !== 0) return;
+  // mmap_read_trylock() succeeds unless the caller holds the lock for write.
+  BUG_ON(lock === 'read', k.profile.mmapLockBugOn);
+  BUG_ON((vma.flags & VM_PFNMAP) !== 0, 'vma->vm_flags & VM_PFNMAP');
+  vma.flags |= VM_MIXEDMAP;
+}
+
+/** vm_insert_page() (and the seed proposal's vm_insert_kmem_page, line for line the same). */
+export function vmInsertPage(k: Kernel, vma: Vma, addr: number, page: number, lock: LockHeld): number {
+  if (addr < vma.start || addr >= vma.end) return -errno.EFAULT;
+  if (!k.profile.refcountCheckAfterMixedmap && k.mem.pageCount(page) === 0) return -errno.EINVAL;
+  setMixedmapOrBug(k, vma, lock);
+  return insertPage(k, vma, addr, page);
+}
+
+/** The errno → vm_fault_t mapping of vmf_insert_page (0 and -EBUSY are success). */
+export function vmfInsertPageResult(err: number): number {
+  if (err === -errno.ENOMEM) return VM_FAULT_OOM;
+  if (err < 0 && err !== -errno.EBUSY) return VM_FAULT_SIGBUS;
+  return VM_FAULT_NOPAGE;
+}
+
+/** vmf_insert_page(): the inline wrapper. */
+export function vmfInsertPage(k: Kernel, vma: Vma, addr: number, page: number, lock: LockHeld): number {
+  return vmfInsertPageResult(vmInsertPage(k, vma, addr, page, lock));
+}
+
+/** vmf_error(): -ENOMEM is VM_FAULT_OOM, anything else VM_FAULT_SIGBUS. */
+export function vmfError(err: number): number {
+  return err === -errno.ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+}
+
+/** __vm_map_pages(): every page of the VMA from `offset` in the object. */
+function vmMapPagesInternal(k: Kernel, vma: Vma, pages: number[], offset: number, lock: LockHeld): number {
+  const count = (vma.end - vma.start) / PAGE_SIZE;
+  const num = pages.length;
+  if (k.profile.vmMapPagesOffsetCheck === 'ge' ? offset >= num : offset > num) return -errno.ENXIO;
+  if (count > num - offset) return -errno.ENXIO;
+  let uaddr = vma.start;
+  for (let i = 0; i < count; i++) {
+    const ret = vmInsertPage(k, vma, uaddr, pages[offset + i] as number, lock);
+    if (ret < 0) return ret;
+    uaddr += PAGE_SIZE;
+  }
+  return 0;
+}
+
+/** vm_map_pages(): offset from vma->vm_pgoff. */
+export function vmMapPages(k: Kernel, vma: Vma, pages: number[], lock: LockHeld): number {
+  return vmMapPagesInternal(k, vma, pages, vma.pgoff, lock);
+}
+
+/** vm_map_pages_zero(): offset 0, whatever vm_pgoff says. */
+export function vmMapPagesZero(k: Kernel, vma: Vma, pages: number[], lock: LockHeld): number {
+  return vmMapPagesInternal(k, vma, pages, 0, lock);
+}
+
+/** insert_page_in_batch_locked(). */
+function insertPageInBatchLocked(k: Kernel, vma: Vma, table: number, index: number, page: number): number {
+  if (k.mem.pageCount(page) === 0) return -errno.EINVAL;
+  const err = validatePageBeforeInsert(k, page);
+  if (err) return err;
+  return insertPageIntoPteLocked(k, vma, table, index, page);
+}
+
+/** vm_insert_pages(): batched per PMD; `remaining` is *num on return (pages not mapped). */
+export function vmInsertPages(
+  k: Kernel,
+  vma: Vma,
+  addrIn: number,
+  pages: number[],
+  lock: LockHeld,
+): { ret: number; remaining: number } {
+  const endAddr = addrIn + pages.length * PAGE_SIZE - 1;
+  if (addrIn < vma.start || endAddr >= vma.end) return { ret: -errno.EFAULT, remaining: pages.length };
+  setMixedmapOrBug(k, vma, lock);
+  // insert_pages()
+  let addr = addrIn;
+  let remaining = pages.length;
+  let idx = 0;
+  do {
+    const pmd = walkToPmd(k, addr);
+    const table = pteAlloc(k, pmd, addr);
+    const inPmd = Math.min(remaining, 512 - (Math.floor(addr / PAGE_SIZE) % 512));
+    for (let n = 0; n < inPmd; n++) {
+      const err = insertPageInBatchLocked(k, vma, table, k.pt.pteIndex(table, addr), pages[idx] as number);
+      if (err) return { ret: err, remaining: remaining - n };
+      addr += PAGE_SIZE;
+      idx++;
+    }
+    remaining -= inPmd;
+  } while (remaining > 0);
+  return { ret: 0, remaining: 0 };
+}
+
+/**
+ * remap_pfn_range(): special PTEs for [addr, addr + count pages), no reference
+ * taken. A shared mapping's range is not checked against the VMA.
+ */
+export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, count: number): number {
+  // track_pfn_remap() (x86 PAT, write-back RAM) does not fail here.
+  const end = addr + count * PAGE_SIZE;
+  if (isCowMapping(vma.flags)) {
+    if (addr !== vma.start || end !== vma.end) return -errno.EINVAL;
+    vma.pgoff = pfn;
+  }
+  vma.flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+  BUG_ON(addr >= end, 'addr >= end');
+  for (let a = addr, p = pfn; a < end; a += PAGE_SIZE, p++) {
+    const { table, index } = getLockedPte(k, a);
+    // remap_pte_range()
+    BUG_ON(!k.pt.pteNone(index), '!pte_none(*pte)');
+    // pfn_modify_allowed() (the L1TF guard) refuses only PROT_NONE-style
+    // protections of pfns above the RAM: never for the frames a scenario names.
+    k.pt.setPte(table, index, p, vma.pageProt | _PAGE_SPECIAL);
+  }
+  return 0;
+}
+
+/** insert_pfn(): a special PTE; a present PTE is left alone (VM_FAULT_NOPAGE either way). */
+function insertPfn(k: Kernel, vma: Vma, addr: number, pfn: number): number {
+  const { table, index } = getLockedPte(k, addr);
+  if (!k.pt.pteNone(index)) return VM_FAULT_NOPAGE;
+  k.pt.setPte(table, index, pfn, vma.pageProt | _PAGE_SPECIAL);
+  return VM_FAULT_NOPAGE;
+}
+
+/** vmf_insert_pfn() → vmf_insert_pfn_prot(vma->vm_page_prot). */
+export function vmfInsertPfn(k: Kernel, vma: Vma, addr: number, pfn: number): number {
+  const pfnmap = (vma.flags & VM_PFNMAP) !== 0;
+  const mixed = (vma.flags & VM_MIXEDMAP) !== 0;
+  BUG_ON(!pfnmap && !mixed, '!(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP))');
+  BUG_ON(pfnmap && mixed, '(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP)) == (VM_PFNMAP|VM_MIXEDMAP)');
+  BUG_ON(pfnmap && isCowMapping(vma.flags), '(vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags)');
+  BUG_ON(mixed && pfnValid(k, pfn), '(vma->vm_flags & VM_MIXEDMAP) && pfn_valid(pfn)');
+  if (addr < vma.start || addr >= vma.end) return VM_FAULT_SIGBUS;
+  return insertPfn(k, vma, addr, pfn);
+}
+
+/** vmf_insert_mixed(): x86 has pte_special, so RAM pages too get a special PTE. */
+export function vmfInsertMixed(k: Kernel, vma: Vma, addr: number, pfn: number): number {
+  // vm_mixed_ok(): VM_MIXEDMAP (a PFN_DEV pfn_t is neither devmap nor special).
+  BUG_ON((vma.flags & VM_MIXEDMAP) === 0, '!vm_mixed_ok(vma, pfn)');
+  if (addr < vma.start || addr >= vma.end) return VM_FAULT_SIGBUS;
+  return insertPfn(k, vma, addr, pfn);
+}
+
+/** pfn_valid(): a frame of the simulated RAM. */
+export function pfnValid(k: Kernel, pfn: number): boolean {
+  return pfn >= 0 && pfn < k.mem.nframes;
+}

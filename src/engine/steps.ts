@@ -1,0 +1,311 @@
+// Runs scenario steps on the simulated kernel and reports each result in the
+// format's shape. The driver's mmap handler and fault handler live here: they
+// are the scenario's code, calling the kernel functions.
+import {
+  type CallRecord,
+  errnoName,
+  type FaultRecord,
+  type StepResult,
+  vmFaultName,
+  vmFlagNames,
+} from '../scenario/results.ts';
+import type { DriverCall, FaultRule, PageRef, Scenario, Step } from '../scenario/types.ts';
+import { doAlloc, doFree, pageOf, resolvePfn } from './alloc.ts';
+import {
+  _PAGE_RW,
+  errno,
+  PAGE_SIZE,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_FAULT_NOPAGE,
+  VM_FAULT_OOM,
+  VM_FAULT_SIGBUS,
+  VM_FLAG_BY_NAME,
+} from './constants.ts';
+import { type FaultHandler, touch } from './fault.ts';
+import { type Allocation, Kernel, KernelDeath, type Mapping, type Vma } from './kernel.ts';
+import {
+  type LockHeld,
+  lookupPte,
+  remapPfnRange,
+  vmfError,
+  vmfInsertMixed,
+  vmfInsertPage,
+  vmfInsertPfn,
+  vmInsertPage,
+  vmInsertPages,
+  vmMapPages,
+  vmMapPagesZero,
+} from './memory.ts';
+import { doMmap, doMunmap, insertVma, madviseDontneed, unmapRegion, vmGetPageProt } from './mm.ts';
+import { getPage } from './page_alloc.ts';
+import { PG_anon, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
+
+const NULL_ALLOCATION = 'NULL allocation';
+/** The calls whose record carries `at`. */
+const CALLS_WITH_AT = new Set(['vm_insert_page', 'vm_insert_kmem_page', 'vm_insert_pages', 'remap_pfn_range', 'vmf_insert_page']);
+const VMF_CALLS = new Set(['vmf_insert_page', 'vmf_insert_pfn', 'vmf_insert_mixed']);
+
+/** remap_vmalloc_range_partial(), with find_vm_area() answered from the allocations. */
+function remapVmallocRange(k: Kernel, vma: Vma, a: Allocation, pgoff: number): number {
+  const size = vma.end - vma.start;
+  // A NULL, kmalloc or page allocation is no vmalloc area start; a freed one is gone.
+  const area = a.isNull || a.freed ? null : a.vmArea;
+  if (!area) return -errno.EINVAL;
+  if (!area.usermap) return -errno.EINVAL;
+  const usable = k.profile.remapVmallocSizeIncludesGuard ? area.pages : area.pages - 1;
+  if (size / PAGE_SIZE + pgoff > usable) return -errno.EINVAL;
+  let uaddr = vma.start;
+  for (let i = pgoff; uaddr < vma.end; i++, uaddr += PAGE_SIZE) {
+    // vmalloc_to_page() of the guard page is NULL, and vm_insert_page dereferences it.
+    const page = (a.vmPfns as number[])[i];
+    if (page === undefined) throw new KernelDeath('oops', 'BUG: unable to handle kernel NULL pointer dereference in vm_insert_page()');
+    const ret = vmInsertPage(k, vma, uaddr, page, 'write');
+    if (ret) return ret;
+  }
+  vma.flags |= VM_DONTEXPAND | VM_DONTDUMP;
+  return 0;
+}
+
+export class Simulation {
+  readonly kernel: Kernel;
+  readonly scenario: Scenario;
+  private dead: 'oops' | 'killed' | null = null;
+
+  constructor(scenario: Scenario, kernel?: Kernel, dead?: 'oops' | 'killed' | null) {
+    this.scenario = scenario;
+    this.kernel = kernel ?? new Kernel(scenario.kernel, scenario.ramMib);
+    this.dead = dead ?? null;
+  }
+
+  clone(): Simulation {
+    return new Simulation(this.scenario, this.kernel.clone(), this.dead);
+  }
+
+  /** Run step i (steps run in order; the caller keeps the order). */
+  runStep(i: number): StepResult {
+    if (this.dead) return { skipped: this.dead };
+    const step = this.scenario.steps[i] as Step;
+    try {
+      const r = this.execute(step);
+      if ('signal' in r && r.signal === 'SIGKILL') this.dead = 'killed';
+      return r;
+    } catch (e) {
+      if (!(e instanceof KernelDeath)) throw e;
+      this.dead = e.kind;
+      return e.kind === 'oops' ? { oops: e.what } : { signal: 'SIGKILL' };
+    }
+  }
+
+  private execute(step: Step): StepResult {
+    const k = this.kernel;
+    switch (step.op) {
+      case 'alloc':
+        return { ret: doAlloc(k, step).isNull ? 'NULL' : 'ok' };
+      case 'free':
+        doFree(k, k.allocById.get(step.id) as Allocation);
+        return { ret: 'ok' };
+      case 'mmap':
+        return this.mmap(step);
+      case 'touch': {
+        const m = k.mappings.get(step.mmap) as Mapping;
+        if (m.start === null) return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults: [] };
+        const addr = m.start + step.page * PAGE_SIZE;
+        const o = touch(k, addr, step.access, (vma) => this.faultHandler(vma));
+        return { signal: o.signal, code: o.code, faults: o.faults };
+      }
+      case 'munmap': {
+        const m = k.mappings.get(step.mmap) as Mapping;
+        if (m.start === null) return { ret: 0 };
+        const { start, len } = range(m, step.first, step.count);
+        return { ret: errnoName(doMunmap(k, start, len)) };
+      }
+      case 'madvise': {
+        const m = k.mappings.get(step.mmap) as Mapping;
+        if (m.start === null) return { ret: errnoName(-errno.ENOMEM) };
+        const { start, len } = range(m, step.first, step.count);
+        return { ret: errnoName(madviseDontneed(k, start, len)) };
+      }
+      case 'page_info':
+        return this.pageInfo(step.page);
+      case 'pte': {
+        const m = k.mappings.get(step.mmap) as Mapping;
+        if (m.start === null) return { present: false };
+        const pte = lookupPte(k, m.start + step.page * PAGE_SIZE);
+        if (!pte || !k.pt.ptePresent(pte.index)) return { present: false };
+        return {
+          present: true,
+          maps: resolvePfn(k, k.pt.ptePfn(pte.index)),
+          write: (k.pt.pteFlagsAt(pte.index) & _PAGE_RW) !== 0,
+        };
+      }
+    }
+  }
+
+  private pageInfo(ref: PageRef): StepResult {
+    const k = this.kernel;
+    const pfn = pageOf(k, ref);
+    if (pfn < 0) return { error: NULL_ALLOCATION };
+    const f = k.mem.flags(pfn);
+    const head = k.mem.headFlags(pfn);
+    const flags: string[] = [];
+    if (head & PG_slab) flags.push('slab');
+    if (head & PG_anon && !(head & PG_slab)) flags.push('anon');
+    if (f & (PG_head | PG_tail)) flags.push('compound');
+    if (f & PG_head) flags.push('head');
+    if (f & PG_tail) flags.push('tail');
+    if (f & PG_reserved) flags.push('reserved');
+    return { refcount: k.mem.pageCount(pfn), mapcount: k.mem.mapcount(pfn), flags };
+  }
+
+  /** mmap(2): do_mmap's checks, then the driver's f_op->mmap, then mmap_region's outcome. */
+  private mmap(step: Extract<Step, { op: 'mmap' }>): StepResult {
+    const k = this.kernel;
+    const { driver } = step;
+    const mapping: Mapping = { id: step.id, start: null, pages: step.pages, driver, ruleHits: (driver.fault ?? []).map(() => 0) };
+    k.mappings.set(step.id, mapping);
+    const r = doMmap(k, {
+      pages: step.pages,
+      prot: step.prot,
+      shared: step.flags === 'shared',
+      pgoff: step.pgoff,
+      rdonly: step.open === 'rdonly',
+    });
+    if ('err' in r) return { ret: errnoName(r.err), calls: [] };
+    const vma: Vma = {
+      start: r.addr,
+      end: r.addr + step.pages * PAGE_SIZE,
+      flags: r.flags,
+      pageProt: vmGetPageProt(r.flags),
+      pgoff: step.pgoff,
+      mapping,
+    };
+    for (const f of driver.vmFlagsSet) vma.flags |= VM_FLAG_BY_NAME.get(f) as number;
+    const calls: CallRecord[] = [];
+    let ret = 0;
+    for (const call of driver.mmap) {
+      const c = this.call(vma, call, vma.start + ('at' in call ? call.at : 0) * PAGE_SIZE, 'write');
+      calls.push(c.record);
+      if (c.value !== null && c.value !== 0 && driver.onError === 'return') {
+        ret = c.value;
+        break;
+      }
+    }
+    const vmFlags = vmFlagNames(vma.flags);
+    if (ret !== 0) {
+      // "Undo any partial mapping done by a device driver."
+      unmapRegion(k, vma.start, vma.end);
+      return { ret: ret > 0 ? ret : errnoName(ret), calls, vm_flags: vmFlags };
+    }
+    insertVma(k, vma);
+    mapping.start = vma.start;
+    return { ret: 0, calls, vm_flags: vmFlags };
+  }
+
+  /**
+   * One driver call at addr. `value` is its return (errno, or vm_fault_t for the
+   * vmf_* calls), or null when it was not made (a page of a NULL allocation).
+   */
+  private call(vma: Vma, call: DriverCall | { call: 'vmf_insert_page' | 'vmf_insert_pfn' | 'vmf_insert_mixed'; page: PageRef }, addr: number, lock: LockHeld): { record: CallRecord; value: number | null } {
+    const k = this.kernel;
+    const refs: PageRef[] = 'page' in call ? [call.page] : 'pages' in call ? call.pages : [];
+    const pages = refs.map((r) => pageOf(k, r));
+    if ('alloc' in call && call.call !== 'remap_vmalloc_range') {
+      const a = k.allocById.get(call.alloc) as Allocation;
+      if (!a.isNull) for (let i = 0; i < a.npages; i++) pages.push(pageOf(k, { alloc: a.id, page: i }));
+      else pages.push(-1);
+    }
+    if (pages.includes(-1)) return { record: { call: call.call, ret: null, error: NULL_ALLOCATION }, value: null };
+    const page = pages[0] as number;
+    let value: number;
+    let remaining: number | undefined;
+    switch (call.call) {
+      case 'vm_insert_page':
+      case 'vm_insert_kmem_page':
+        value = vmInsertPage(k, vma, addr, page, lock);
+        break;
+      case 'vmf_insert_page':
+        value = vmfInsertPage(k, vma, addr, page, lock);
+        break;
+      case 'vmf_insert_pfn':
+        value = vmfInsertPfn(k, vma, addr, page);
+        break;
+      case 'vmf_insert_mixed':
+        value = vmfInsertMixed(k, vma, addr, page);
+        break;
+      case 'vm_map_pages':
+        value = vmMapPages(k, vma, pages, lock);
+        break;
+      case 'vm_map_pages_zero':
+        value = vmMapPagesZero(k, vma, pages, lock);
+        break;
+      case 'vm_insert_pages': {
+        const r = vmInsertPages(k, vma, addr, pages, lock);
+        value = r.ret;
+        remaining = r.remaining;
+        break;
+      }
+      case 'remap_pfn_range':
+        value = remapPfnRange(k, vma, addr, page, call.count);
+        break;
+      case 'remap_vmalloc_range':
+        value = remapVmallocRange(k, vma, k.allocById.get(call.alloc) as Allocation, call.pgoff);
+        break;
+    }
+    const ret = VMF_CALLS.has(call.call) ? vmFaultName(value, k.profile.vmFaultFlags) : errnoName(value);
+    const record: CallRecord =
+      lock === 'write' && CALLS_WITH_AT.has(call.call) && 'at' in call ? { call: call.call, at: call.at, ret } : { call: call.call, ret };
+    if (remaining !== undefined) record.remaining = remaining;
+    return { record, value };
+  }
+
+  /** The driver's vm_ops->fault, or null when the driver has none (dummy_vm_ops). */
+  private faultHandler(vma: Vma): FaultHandler | null {
+    const rules = vma.mapping.driver.fault;
+    if (!rules) return null;
+    return (v, address, pgoff) => {
+      const record: FaultRecord = { pgoff, ret: 0, calls: [] };
+      const { ret, page } = this.runRule(v, rules, address, pgoff, record);
+      record.ret = vmFaultName(ret, this.kernel.profile.vmFaultFlags);
+      return { ret, page, record };
+    };
+  }
+
+  /** First matching rule (by pgoff, within its `times`); no match is VM_FAULT_SIGBUS. */
+  private runRule(vma: Vma, rules: FaultRule[], address: number, pgoff: number, record: FaultRecord): { ret: number; page: number } {
+    const hits = vma.mapping.ruleHits;
+    const i = rules.findIndex((r, n) => (r.pgoff === '*' || r.pgoff === pgoff) && (r.times === null || (hits[n] as number) < r.times));
+    if (i < 0) return { ret: VM_FAULT_SIGBUS, page: -1 };
+    hits[i] = (hits[i] as number) + 1;
+    const action = (rules[i] as FaultRule).action;
+    switch (action.kind) {
+      case 'return':
+        return { ret: action.value, page: -1 };
+      case 'set_page': {
+        const page = pageOf(this.kernel, action.page);
+        if (page < 0) return { ret: VM_FAULT_SIGBUS, page: -1 };
+        // get_page(page); vmf->page = page; return 0;
+        getPage(this.kernel, page);
+        return { ret: 0, page };
+      }
+      case 'vmf':
+      case 'convert': {
+        const call = action.kind === 'vmf' ? action : action.call;
+        const c = this.call(vma, call, address, 'read');
+        record.calls.push(c.record);
+        if (c.value === null) return { ret: VM_FAULT_SIGBUS, page: -1 };
+        if (action.kind === 'vmf') return { ret: c.value, page: -1 };
+        if (action.convert === 'busy_ok') {
+          if (c.value === 0 || c.value === -errno.EBUSY) return { ret: VM_FAULT_NOPAGE, page: -1 };
+          return { ret: c.value === -errno.ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS, page: -1 };
+        }
+        return { ret: c.value === 0 ? VM_FAULT_NOPAGE : vmfError(c.value), page: -1 };
+      }
+    }
+  }
+}
+
+function range(m: Mapping, first: number | null, count: number | null): { start: number; len: number } {
+  const start = (m.start as number) + (first ?? 0) * PAGE_SIZE;
+  return { start, len: (count ?? m.pages - (first ?? 0)) * PAGE_SIZE };
+}
