@@ -1,6 +1,7 @@
 // npm run -s sim -- [--kernel K] FILE.json: the result document on stdout.
 // Exit 0 when the scenario ran, 2 when it was refused, 1 on an internal error.
 import { readFileSync } from 'node:fs';
+import { INTERNAL_ERROR } from '../scenario/parse.ts';
 import { formatDoc } from '../scenario/results.ts';
 import { simulate } from '../scenario/run.ts';
 
@@ -27,7 +28,14 @@ function main(argv: string[]): number {
     return refuse(`${file}: cannot read: ${(e as Error).message}`);
   }
   const out = simulate(text, { kernel });
-  if (!out.ok) return refuse(`${file}: ${out.message}`);
+  if (!out.ok) {
+    // The parser turns its own exceptions into a message with this prefix: a ptlab bug.
+    if (out.message.startsWith(INTERNAL_ERROR)) {
+      process.stderr.write(`${file}: ${out.message}\n`);
+      return 1;
+    }
+    return refuse(`${file}: ${out.message}`);
+  }
   process.stdout.write(formatDoc(out.doc));
   return 0;
 }
