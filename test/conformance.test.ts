@@ -35,9 +35,9 @@ for (const dir of DIRS) {
       const want = JSON.parse(readFileSync(expected, 'utf8'));
       expect(out.doc.kernel).toBe(want.kernel);
       // Step by step, so a failure names the step.
-      want.results.forEach((r: unknown, i: number) =>
-        expect({ step: i, result: out.doc.results[i] }).toEqual({ step: i, result: r }),
-      );
+      want.results.forEach((r: unknown, i: number) => {
+        expect({ step: i, result: out.doc.results[i] }).toEqual({ step: i, result: r });
+      });
       expect(out.doc.results.length).toBe(want.results.length);
     });
   });

@@ -46,9 +46,13 @@ import { findVma } from './mm.ts';
 import { allocPages, putPage } from './page_alloc.ts';
 import { OWNER_ANON, PG_anon, PG_dirty } from './physmem.ts';
 
-
 /** The driver's vm_operations_struct->fault, provided by the step runner. */
-export type FaultHandler = (vma: Vma, address: number, pgoff: number, write: boolean) => {
+export type FaultHandler = (
+  vma: Vma,
+  address: number,
+  pgoff: number,
+  write: boolean,
+) => {
   ret: number;
   /** vmf->page, with the reference the handler took, or -1. */
   page: number;
@@ -92,7 +96,12 @@ function accessError(errorCode: number, vma: Vma): boolean {
  * A touch: repeat the access until it succeeds or a signal is due, as the
  * CPU re-executes a faulting instruction after every handled fault.
  */
-export function touch(k: Kernel, addr: number, access: Access, handlerFor: (vma: Vma) => FaultHandler | null): TouchOutcome {
+export function touch(
+  k: Kernel,
+  addr: number,
+  access: Access,
+  handlerFor: (vma: Vma) => FaultHandler | null,
+): TouchOutcome {
   const log = new TouchLog();
   const faults = log.faults;
   if (addr < 0 || addr >= TASK_SIZE) return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults };
@@ -160,7 +169,7 @@ function handleMmFault(
   const index = table >= 0 ? k.pt.pteIndex(table, address) : -1;
   const write = (errorCode & X86_PF_WRITE) !== 0;
   if (index < 0 || k.pt.pteNone(index)) return doFault(k, vma, address, pmd, write, handler, log);
-  if (write && (k.pt.pteFlagsAt(index) & _PAGE_RW) === 0) return doWpPage(k, vma, address, table, index);
+  if (write && (k.pt.pteFlagsAt(index) & _PAGE_RW) === 0) return doWpPage(k, vma, table, index);
   // A spurious fault: the entry already allows the access.
   return 0;
 }
@@ -181,9 +190,10 @@ function doFault(
     return pte && !k.pt.pteNone(pte.index) ? VM_FAULT_NOPAGE : VM_FAULT_SIGBUS;
   }
   const prealloc = { pfn: -1 };
-  const ret = write && (vma.flags & VM_SHARED) === 0
-    ? doCowFault(k, vma, address, pmd, handler, log, prealloc)
-    : doReadOrSharedFault(k, vma, address, pmd, write, handler, log, prealloc);
+  const ret =
+    write && (vma.flags & VM_SHARED) === 0
+      ? doCowFault(k, vma, address, pmd, handler, log, prealloc)
+      : doReadOrSharedFault(k, vma, address, pmd, write, handler, log, prealloc);
   // The preallocated table was not needed: free it.
   if (prealloc.pfn >= 0) pageTablePageFree(k, prealloc.pfn);
   return ret;
@@ -205,7 +215,8 @@ function doReadOrSharedFault(
   const fault = doDoFault(k, vma, address, pmd, write, handler, log, prealloc);
   if ((fault.ret & FAULT_DONE) !== 0) return fault.ret;
   // VM_FAULT_DONE_COW here leaves vmf->page unset, and finish_fault() dereferences it.
-  if (fault.page < 0) throw new KernelDeath('oops', 'BUG: kernel NULL pointer dereference, address: 0000000000000000 in finish_fault()');
+  if (fault.page < 0)
+    throw new KernelDeath('oops', 'BUG: kernel NULL pointer dereference, address: 0000000000000000 in finish_fault()');
   const ret = fault.ret | finishFault(k, vma, address, pmd, fault.page, write, false, prealloc);
   if ((ret & FAULT_DONE) !== 0) putPage(k, fault.page);
   return ret;
@@ -257,7 +268,8 @@ function doDoFault(
   log.faults.push(r.record);
   if ((r.ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) !== 0) return r;
   // PageHWPoison(vmf->page) reads vmf->page: a handler that returned 0 without it oopses here.
-  if (r.page < 0) throw new KernelDeath('oops', 'BUG: kernel NULL pointer dereference, address: 0000000000000000 in __do_fault()');
+  if (r.page < 0)
+    throw new KernelDeath('oops', 'BUG: kernel NULL pointer dereference, address: 0000000000000000 in __do_fault()');
   return r;
 }
 
@@ -292,7 +304,7 @@ function finishFault(
 }
 
 /** do_wp_page(): a write to a present read-only PTE of a writable VMA. */
-function doWpPage(k: Kernel, vma: Vma, address: number, table: number, index: number): number {
+function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
   const old = vmNormalPage(k, index);
   const flags = k.pt.pteFlagsAt(index);
   if ((vma.flags & (VM_SHARED | VM_MAYSHARE)) !== 0) {
@@ -318,4 +330,3 @@ function doWpPage(k: Kernel, vma: Vma, address: number, table: number, index: nu
   }
   return 0;
 }
-

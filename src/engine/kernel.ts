@@ -3,8 +3,8 @@
 // the kernel functions they model.
 import type { AllocKind, Driver, KernelName } from '../scenario/types.ts';
 import { PAGE_SIZE } from './constants.ts';
-import { Buddy, MemMap, OWNER_KERNEL, PG_reserved } from './physmem.ts';
 import { PageTables } from './pagetable.ts';
+import { Buddy, MemMap, OWNER_KERNEL, PG_reserved } from './physmem.ts';
 import { PROFILES, type Profile } from './profiles.ts';
 
 export interface Allocation {

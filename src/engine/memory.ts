@@ -5,9 +5,9 @@ import {
   _PAGE_SPECIAL,
   errno,
   PAGE_SIZE,
+  PGDIR_SIZE,
   PMD_SIZE,
   PUD_SIZE,
-  PGDIR_SIZE,
   VM_DONTDUMP,
   VM_DONTEXPAND,
   VM_FAULT_NOPAGE,
@@ -183,7 +183,15 @@ function freePudRange(k: Kernel, pud: number, addr: number, end: number, floor: 
   pageTablePageFree(k, k.pt.frameOf(slot));
 }
 
-function freePmdRange(k: Kernel, pud: number, pmd: number, addr: number, end: number, floor: number, ceiling: number): void {
+function freePmdRange(
+  k: Kernel,
+  pud: number,
+  pmd: number,
+  addr: number,
+  end: number,
+  floor: number,
+  ceiling: number,
+): void {
   for (let a = addr; a < end; a = (Math.floor(a / PMD_SIZE) + 1) * PMD_SIZE) {
     // free_pte_range(): the PTE table goes whatever it still holds.
     if (k.pt.child(pmd, a) < 0) continue;

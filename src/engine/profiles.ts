@@ -106,10 +106,12 @@ export const PROFILES: Readonly<Record<KernelName, Profile>> = {
 export const CALL_HISTORY: Readonly<Partial<Record<CallName, string>>> = {
   vm_insert_kmem_page:
     'vm_insert_kmem_page was proposed in 2018 and never merged (only the "seed-proposal" profile has it); vm_map_pages and vm_map_pages_zero took its place in 5.2',
-  vm_map_pages: 'vm_map_pages was added in 5.2 (profiles 5.2, 5.10, 6.1, 6.12); before it drivers looped over vm_insert_page',
+  vm_map_pages:
+    'vm_map_pages was added in 5.2 (profiles 5.2, 5.10, 6.1, 6.12); before it drivers looped over vm_insert_page',
   vm_map_pages_zero:
     'vm_map_pages_zero was added in 5.2 (profiles 5.2, 5.10, 6.1, 6.12); before it drivers looped over vm_insert_page',
-  vm_insert_pages: 'vm_insert_pages was added in 5.7 (profiles 5.10, 6.1, 6.12); before it callers looped over vm_insert_page',
+  vm_insert_pages:
+    'vm_insert_pages was added in 5.7 (profiles 5.10, 6.1, 6.12); before it callers looped over vm_insert_page',
 };
 
 export function profileHasCall(profile: Profile, call: CallName): boolean {

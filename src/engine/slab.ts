@@ -50,7 +50,13 @@ function kmallocCache(k: Kernel, size: number): number {
   if (i < 0) {
     // set_min_partial(): ilog2(size) / 2, clamped to [5, 10].
     const minPartial = Math.min(10, Math.max(5, Math.floor(Math.log2(cacheSize) / 2)));
-    k.caches.push({ name: `kmalloc-${cacheSize}`, size: cacheSize, order: calculateOrder(cacheSize), minPartial, slabs: [] });
+    k.caches.push({
+      name: `kmalloc-${cacheSize}`,
+      size: cacheSize,
+      order: calculateOrder(cacheSize),
+      minPartial,
+      slabs: [],
+    });
     i = k.caches.length - 1;
   }
   return i;

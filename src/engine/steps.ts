@@ -43,7 +43,13 @@ import { PG_anon, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
 
 const NULL_ALLOCATION = 'NULL allocation';
 /** The calls whose record carries `at`. */
-const CALLS_WITH_AT = new Set(['vm_insert_page', 'vm_insert_kmem_page', 'vm_insert_pages', 'remap_pfn_range', 'vmf_insert_page']);
+const CALLS_WITH_AT = new Set([
+  'vm_insert_page',
+  'vm_insert_kmem_page',
+  'vm_insert_pages',
+  'remap_pfn_range',
+  'vmf_insert_page',
+]);
 const VMF_CALLS = new Set(['vmf_insert_page', 'vmf_insert_pfn', 'vmf_insert_mixed']);
 
 /** remap_vmalloc_range_partial(), with find_vm_area() answered from the allocations. */
@@ -59,7 +65,8 @@ function remapVmallocRange(k: Kernel, vma: Vma, a: Allocation, pgoff: number): n
   for (let i = pgoff; uaddr < vma.end; i++, uaddr += PAGE_SIZE) {
     // vmalloc_to_page() of the guard page is NULL, and vm_insert_page dereferences it.
     const page = (a.vmPfns as number[])[i];
-    if (page === undefined) throw new KernelDeath('oops', 'BUG: unable to handle kernel NULL pointer dereference in vm_insert_page()');
+    if (page === undefined)
+      throw new KernelDeath('oops', 'BUG: unable to handle kernel NULL pointer dereference in vm_insert_page()');
     const ret = vmInsertPage(k, vma, uaddr, page, 'write');
     if (ret) return ret;
   }
@@ -162,7 +169,13 @@ export class Simulation {
   private mmap(step: Extract<Step, { op: 'mmap' }>): StepResult {
     const k = this.kernel;
     const { driver } = step;
-    const mapping: Mapping = { id: step.id, start: null, pages: step.pages, driver, ruleHits: (driver.fault ?? []).map(() => 0) };
+    const mapping: Mapping = {
+      id: step.id,
+      start: null,
+      pages: step.pages,
+      driver,
+      ruleHits: (driver.fault ?? []).map(() => 0),
+    };
     k.mappings.set(step.id, mapping);
     const r = doMmap(k, {
       pages: step.pages,
@@ -206,7 +219,12 @@ export class Simulation {
    * One driver call at addr. `value` is its return (errno, or vm_fault_t for the
    * vmf_* calls), or null when it was not made (a page of a NULL allocation).
    */
-  private call(vma: Vma, call: DriverCall | { call: 'vmf_insert_page' | 'vmf_insert_pfn' | 'vmf_insert_mixed'; page: PageRef }, addr: number, lock: LockHeld): { record: CallRecord; value: number | null } {
+  private call(
+    vma: Vma,
+    call: DriverCall | { call: 'vmf_insert_page' | 'vmf_insert_pfn' | 'vmf_insert_mixed'; page: PageRef },
+    addr: number,
+    lock: LockHeld,
+  ): { record: CallRecord; value: number | null } {
     const k = this.kernel;
     const refs: PageRef[] = 'page' in call ? [call.page] : 'pages' in call ? call.pages : [];
     const pages = refs.map((r) => pageOf(k, r));
@@ -254,7 +272,9 @@ export class Simulation {
     }
     const ret = VMF_CALLS.has(call.call) ? vmFaultName(value, k.profile.vmFaultFlags) : errnoName(value);
     const record: CallRecord =
-      lock === 'write' && CALLS_WITH_AT.has(call.call) && 'at' in call ? { call: call.call, at: call.at, ret } : { call: call.call, ret };
+      lock === 'write' && CALLS_WITH_AT.has(call.call) && 'at' in call
+        ? { call: call.call, at: call.at, ret }
+        : { call: call.call, ret };
     if (remaining !== undefined) record.remaining = remaining;
     return { record, value };
   }
@@ -272,9 +292,17 @@ export class Simulation {
   }
 
   /** First matching rule (by pgoff, within its `times`); no match is VM_FAULT_SIGBUS. */
-  private runRule(vma: Vma, rules: FaultRule[], address: number, pgoff: number, record: FaultRecord): { ret: number; page: number } {
+  private runRule(
+    vma: Vma,
+    rules: FaultRule[],
+    address: number,
+    pgoff: number,
+    record: FaultRecord,
+  ): { ret: number; page: number } {
     const hits = vma.mapping.ruleHits;
-    const i = rules.findIndex((r, n) => (r.pgoff === '*' || r.pgoff === pgoff) && (r.times === null || (hits[n] as number) < r.times));
+    const i = rules.findIndex(
+      (r, n) => (r.pgoff === '*' || r.pgoff === pgoff) && (r.times === null || (hits[n] as number) < r.times),
+    );
     if (i < 0) return { ret: VM_FAULT_SIGBUS, page: -1 };
     hits[i] = (hits[i] as number) + 1;
     const action = (rules[i] as FaultRule).action;
