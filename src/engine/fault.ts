@@ -323,6 +323,7 @@ function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
   pageAddFileRmap(k, copy);
   let entry = vma.pageProt | _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
   if ((vma.flags & VM_WRITE) !== 0) entry |= _PAGE_RW;
+  if ((flags & _PAGE_SPECIAL) !== 0) k.mem.addPfnmaps(k.pt.ptePfn(index), -1);
   k.pt.setPte(table, index, copy, entry & ~_PAGE_SPECIAL);
   if (old >= 0) {
     pageRemoveRmap(k, old);

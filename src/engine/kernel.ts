@@ -4,7 +4,7 @@
 import type { AllocKind, Driver, KernelName } from '../scenario/types.ts';
 import { PAGE_SIZE } from './constants.ts';
 import { PageTables } from './pagetable.ts';
-import { Buddy, MemMap, OWNER_KERNEL, PG_reserved } from './physmem.ts';
+import { Buddy, MemMap, OWNER_KERNEL, OWNER_PAGETABLE, PG_reserved, PG_table } from './physmem.ts';
 import { PROFILES, type Profile } from './profiles.ts';
 
 export interface Allocation {
@@ -97,6 +97,10 @@ export class Kernel {
   pt: PageTables;
   vmas: Vma[];
   mappings: Map<string, Mapping>;
+  /** Set once user space can reach a free frame (a pfn mapping of free or freed memory, get_page of a free page). */
+  useAfterFree: boolean;
+  /** Page-table pages cut off by free_pgtables and never freed (PTEs a driver wrote outside its VMA). */
+  leakedPageTables: number[];
 
   constructor(kernel: KernelName, ramMib: number, from?: Kernel) {
     this.profile = PROFILES[kernel];
@@ -119,6 +123,8 @@ export class Kernel {
       for (const m of from.mappings.values()) maps.set(m, { ...m, ruleHits: m.ruleHits.slice() });
       this.mappings = new Map([...maps.values()].map((m) => [m.id, m]));
       this.vmas = from.vmas.map((v) => ({ ...v, mapping: maps.get(v.mapping) as Mapping }));
+      this.useAfterFree = from.useAfterFree;
+      this.leakedPageTables = from.leakedPageTables.slice();
       return;
     }
     const nframes = (ramMib * 1024 * 1024) / PAGE_SIZE;
@@ -142,8 +148,13 @@ export class Kernel {
     this.vmallocNext = 0;
     this.vmas = [];
     this.mappings = new Map();
+    this.useAfterFree = false;
+    this.leakedPageTables = [];
     // The PGD of the process, allocated at fork.
     const pgd = this.buddy.allocate(0);
+    this.mem.setRefcount(pgd, 1);
+    this.mem.setFlags(pgd, PG_table);
+    this.mem.setOwner(pgd, OWNER_PAGETABLE, 0);
     this.pt = new PageTables(pgd);
   }
 

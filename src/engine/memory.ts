@@ -22,7 +22,7 @@ import {
 import { type Kernel, KernelDeath, type Vma } from './kernel.ts';
 import { allocPages, freeThePage, getPage, putPage } from './page_alloc.ts';
 import { LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
-import { OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
+import { OWNER_FREE, OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
 
 /** Which mmap lock the caller holds: f_op->mmap runs with it for write, ->fault for read. */
 export type LockHeld = 'write' | 'read';
@@ -89,6 +89,22 @@ export function lookupPte(k: Kernel, addr: number): { table: number; index: numb
 
 // ---- rmap and zap ---------------------------------------------------------
 
+/** set_pte_at(pte_mkspecial(pfn_pte(pfn, prot))): no reference, no mapcount. */
+function setSpecialPte(k: Kernel, table: number, index: number, pfn: number, prot: number): void {
+  k.pt.setPte(table, index, pfn, prot | _PAGE_SPECIAL);
+  if (!pfnValid(k, pfn)) return;
+  k.mem.addPfnmaps(pfn, 1);
+  // A pfn the page allocator has free: the process now reaches memory nobody owns.
+  if (k.mem.owner(pfn) === OWNER_FREE) k.useAfterFree = true;
+}
+
+/** Clear a PTE that is not none; a special one stops counting against its frame. */
+function clearPte(k: Kernel, table: number, index: number): void {
+  const pfn = k.pt.ptePfn(index);
+  if ((k.pt.pteFlagsAt(index) & _PAGE_SPECIAL) !== 0 && pfnValid(k, pfn)) k.mem.addPfnmaps(pfn, -1);
+  k.pt.clearPte(table, index);
+}
+
 /** page_add_file_rmap(page, false): this struct page's own _mapcount + 1. */
 export function pageAddFileRmap(k: Kernel, pfn: number): void {
   k.mem.setMapcount(pfn, k.mem.mapcount(pfn) + 1);
@@ -121,7 +137,7 @@ export function zapPageRange(k: Kernel, start: number, end: number): void {
         if (k.pt.pteNone(i)) continue;
         const page = vmNormalPage(k, i);
         const dirty = (k.pt.pteFlagsAt(i) & _PAGE_DIRTY) !== 0;
-        k.pt.clearPte(table, i);
+        clearPte(k, table, i);
         if (page < 0) continue;
         const head = k.mem.compoundHead(page);
         if (dirty && (k.mem.flags(head) & PG_anon) === 0) k.mem.setFlags(head, k.mem.flags(head) | PG_dirty);
@@ -169,6 +185,23 @@ function spanFree(start: number, end: number, size: number, floor: number, ceili
   return true;
 }
 
+/**
+ * pmd_free_tlb / pud_free_tlb free one table page. Tables still linked below it
+ * exist only when a driver wrote PTEs outside every VMA (remap_pfn_range on a
+ * shared mapping is not range-checked): the kernel never frees those pages.
+ */
+function freeUpperTable(k: Kernel, parent: number, addr: number): void {
+  const slot = k.pt.uninstall(parent, addr);
+  for (const t of k.pt.descendants(slot)) {
+    if (k.pt.levelOf(t) === LEVEL_PTE) {
+      for (let i = t * 512; i < (t + 1) * 512; i++) if (!k.pt.pteNone(i)) clearPte(k, t, i);
+    }
+    k.leakedPageTables.push(k.pt.frameOf(t));
+    k.pt.release(t);
+  }
+  pageTablePageFree(k, k.pt.frameOf(slot));
+}
+
 function freePudRange(k: Kernel, pud: number, addr: number, end: number, floor: number, ceiling: number): void {
   for (let a = addr; a < end; ) {
     const next = Math.min(end, (Math.floor(a / PUD_SIZE) + 1) * PUD_SIZE);
@@ -178,9 +211,7 @@ function freePudRange(k: Kernel, pud: number, addr: number, end: number, floor: 
   }
   // free_p4d_range's tail: the PUD table goes when its 512 GiB span is free.
   if (!spanFree(addr, end, PGDIR_SIZE, floor, ceiling)) return;
-  const start = Math.floor(addr / PGDIR_SIZE) * PGDIR_SIZE;
-  const slot = k.pt.uninstall(k.pt.pgd, start);
-  pageTablePageFree(k, k.pt.frameOf(slot));
+  freeUpperTable(k, k.pt.pgd, Math.floor(addr / PGDIR_SIZE) * PGDIR_SIZE);
 }
 
 function freePmdRange(
@@ -194,13 +225,14 @@ function freePmdRange(
 ): void {
   for (let a = addr; a < end; a = (Math.floor(a / PMD_SIZE) + 1) * PMD_SIZE) {
     // free_pte_range(): the PTE table goes whatever it still holds.
-    if (k.pt.child(pmd, a) < 0) continue;
+    const table = k.pt.child(pmd, a);
+    if (table < 0) continue;
+    for (let i = table * 512; i < (table + 1) * 512; i++) if (!k.pt.pteNone(i)) clearPte(k, table, i);
     const slot = k.pt.uninstall(pmd, a);
     pageTablePageFree(k, k.pt.frameOf(slot));
   }
   if (!spanFree(addr, end, PUD_SIZE, floor, ceiling)) return;
-  const slot = k.pt.uninstall(pud, Math.floor(addr / PUD_SIZE) * PUD_SIZE);
-  pageTablePageFree(k, k.pt.frameOf(slot));
+  freeUpperTable(k, pud, Math.floor(addr / PUD_SIZE) * PUD_SIZE);
 }
 
 // ---- vm_insert_page and friends -------------------------------------------
@@ -210,9 +242,11 @@ export function validatePageBeforeInsert(k: Kernel, page: number): number {
   if (k.profile.refcountCheckAfterMixedmap && k.mem.pageCount(page) === 0) return -errno.EINVAL;
   const headFlags = k.mem.headFlags(page);
   if ((headFlags & PG_anon) !== 0) return -errno.EINVAL;
-  // page_has_type() (buddy, table, ...) needs no test of its own here: no
-  // scenario page can be a page-table page, and a free page has refcount 0.
-  if (k.profile.refusesSlabAndTypedPages && (headFlags & PG_slab) !== 0) return -errno.EINVAL;
+  if (k.profile.refusesSlabAndTypedPages) {
+    if ((headFlags & PG_slab) !== 0) return -errno.EINVAL;
+    // page_has_type(): a freed page reused as a page table (a free page itself has refcount 0).
+    if ((k.mem.flags(page) & PG_table) !== 0) return -errno.EINVAL;
+  }
   return 0;
 }
 
@@ -349,7 +383,7 @@ export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, co
     BUG_ON(!k.pt.pteNone(index), '!pte_none(*pte)');
     // pfn_modify_allowed() (the L1TF guard) refuses only PROT_NONE-style
     // protections of pfns above the RAM: never for the frames a scenario names.
-    k.pt.setPte(table, index, p, vma.pageProt | _PAGE_SPECIAL);
+    setSpecialPte(k, table, index, p, vma.pageProt);
   }
   return 0;
 }
@@ -358,7 +392,7 @@ export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, co
 function insertPfn(k: Kernel, vma: Vma, addr: number, pfn: number): number {
   const { table, index } = getLockedPte(k, addr);
   if (!k.pt.pteNone(index)) return VM_FAULT_NOPAGE;
-  k.pt.setPte(table, index, pfn, vma.pageProt | _PAGE_SPECIAL);
+  setSpecialPte(k, table, index, pfn, vma.pageProt);
   return VM_FAULT_NOPAGE;
 }
 

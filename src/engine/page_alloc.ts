@@ -49,6 +49,8 @@ export function allocPages(
 export function freeThePage(k: Kernel, pfn: number, order: number): void {
   const n = 1 << order;
   for (let i = 0; i < n; i++) {
+    // A pfn mapping still points here: the process can now reach freed memory.
+    if (k.mem.pfnmaps(pfn + i) > 0) k.useAfterFree = true;
     k.mem.setRefcount(pfn + i, 0);
     k.mem.setMapcount(pfn + i, 0);
     k.mem.setFlags(pfn + i, 0);
@@ -62,6 +64,8 @@ export function freeThePage(k: Kernel, pfn: number, order: number): void {
 /** get_page(): +1 on the compound head (folio_get). */
 export function getPage(k: Kernel, pfn: number): void {
   const head = k.mem.compoundHead(pfn);
+  // get_page() of a free page (its VM_BUG_ON is compiled out): the page is mapped while free.
+  if (k.mem.refcount(head) === 0) k.useAfterFree = true;
   k.mem.setRefcount(head, k.mem.refcount(head) + 1);
 }
 

@@ -111,6 +111,28 @@ export class PageTables {
     return slot;
   }
 
+  /** The tables below `slot` (deepest first): what freeing `slot` cuts off. */
+  descendants(slot: number): number[] {
+    const out: number[] = [];
+    const visit = (t: number): void => {
+      if (this.level[t] === LEVEL_PTE) return;
+      for (let i = 0; i < PTRS_PER_TABLE; i++) {
+        const child = (this.pfnOrChild[t * PTRS_PER_TABLE + i] as number) - 1;
+        if (child < 0) continue;
+        visit(child);
+        out.push(child);
+      }
+    };
+    visit(slot);
+    return out;
+  }
+
+  /** Forget a table that is no longer linked anywhere. */
+  release(slot: number): void {
+    this.level[slot] = 0;
+    this.freeSlots.push(slot);
+  }
+
   levelOf(slot: number): number {
     return this.level[slot] as number;
   }
@@ -165,6 +187,31 @@ export class PageTables {
 
   entriesUsed(slot: number): number {
     return this.used[slot] as number;
+  }
+
+  /** Visit every table (level, frame, first address it maps), parents first, in address order. */
+  forEachTable(fn: (slot: number, level: number, frame: number, base: number) => void): void {
+    const visit = (slot: number, level: number, base: number): void => {
+      fn(slot, level, this.frame[slot] as number, base);
+      if (level === LEVEL_PTE) return;
+      const span = 2 ** (12 + 9 * (level - 1));
+      for (let i = 0; i < PTRS_PER_TABLE; i++) {
+        const child = (this.pfnOrChild[slot * PTRS_PER_TABLE + i] as number) - 1;
+        if (child >= 0) visit(child, level - 1, base + i * span);
+      }
+    };
+    visit(this.pgd, LEVEL_PGD, 0);
+  }
+
+  /** Visit every PTE that is not none, in address order. */
+  forEachPte(fn: (addr: number, pfn: number, flags: number) => void): void {
+    this.forEachTable((slot, level, _frame, base) => {
+      if (level !== LEVEL_PTE) return;
+      for (let i = 0; i < PTRS_PER_TABLE; i++) {
+        const e = slot * PTRS_PER_TABLE + i;
+        if (!this.pteNone(e)) fn(base + i * 4096, this.pfnOrChild[e] as number, this.pteFlags[e] as number);
+      }
+    });
   }
 
   /** Page-table slots in use, for display and memory figures. */

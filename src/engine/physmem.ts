@@ -30,6 +30,7 @@ interface Chunk {
   head: Int32Array; // compound_head pfn + 1 for tail pages, else 0
   owner: Uint8Array;
   ownerIndex: Int32Array;
+  pfnmaps: Int32Array; // special PTEs that point at the frame (no reference held)
 }
 
 function newChunk(): Chunk {
@@ -40,6 +41,7 @@ function newChunk(): Chunk {
     head: new Int32Array(CHUNK),
     owner: new Uint8Array(CHUNK),
     ownerIndex: new Int32Array(CHUNK),
+    pfnmaps: new Int32Array(CHUNK),
   };
 }
 
@@ -51,6 +53,7 @@ function cloneChunk(c: Chunk): Chunk {
     head: c.head.slice(),
     owner: c.owner.slice(),
     ownerIndex: c.ownerIndex.slice(),
+    pfnmaps: c.pfnmaps.slice(),
   };
 }
 
@@ -123,6 +126,24 @@ export class MemMap {
     const c = this.write(pfn);
     c.owner[pfn & (CHUNK - 1)] = owner;
     c.ownerIndex[pfn & (CHUNK - 1)] = index;
+  }
+
+  /** Special (pfn) PTEs that point at the frame: they hold no reference. */
+  pfnmaps(pfn: number): number {
+    return this.read(pfn).pfnmaps[pfn & (CHUNK - 1)] as number;
+  }
+  addPfnmaps(pfn: number, d: number): void {
+    const c = this.write(pfn);
+    c.pfnmaps[pfn & (CHUNK - 1)] = (c.pfnmaps[pfn & (CHUNK - 1)] as number) + d;
+  }
+
+  /** Visit every frame whose struct page was ever written. */
+  forEachWritten(fn: (pfn: number) => void): void {
+    this.chunks.forEach((c, i) => {
+      if (!c) return;
+      const end = Math.min(this.nframes, (i + 1) * CHUNK);
+      for (let pfn = i * CHUNK; pfn < end; pfn++) fn(pfn);
+    });
   }
 
   /** page_count(): the refcount of the compound head (folio). */

@@ -85,6 +85,11 @@ export class Simulation {
     this.dead = dead ?? null;
   }
 
+  /** Why the run ended early: the kernel oopsed or the process was killed; null while it goes on. */
+  get ended(): 'oops' | 'killed' | null {
+    return this.dead;
+  }
+
   clone(): Simulation {
     return new Simulation(this.scenario, this.kernel.clone(), this.dead);
   }
@@ -227,6 +232,7 @@ export class Simulation {
   ): { record: CallRecord; value: number | null } {
     const k = this.kernel;
     const refs: PageRef[] = 'page' in call ? [call.page] : 'pages' in call ? call.pages : [];
+    this.noteStale([...refs.map((r) => r.alloc), ...('alloc' in call ? [call.alloc] : [])]);
     const pages = refs.map((r) => pageOf(k, r));
     if ('alloc' in call && call.call !== 'remap_vmalloc_range') {
       const a = k.allocById.get(call.alloc) as Allocation;
@@ -279,6 +285,11 @@ export class Simulation {
     return { record, value };
   }
 
+  /** A driver that passes a page of memory it already freed uses a stale pointer. */
+  private noteStale(allocIds: string[]): void {
+    if (allocIds.some((id) => (this.kernel.allocById.get(id) as Allocation).freed)) this.kernel.useAfterFree = true;
+  }
+
   /** The driver's vm_ops->fault, or null when the driver has none (dummy_vm_ops). */
   private faultHandler(vma: Vma): FaultHandler | null {
     const rules = vma.mapping.driver.fault;
@@ -310,6 +321,7 @@ export class Simulation {
       case 'return':
         return { ret: action.value, page: -1 };
       case 'set_page': {
+        this.noteStale([action.page.alloc]);
         const page = pageOf(this.kernel, action.page);
         if (page < 0) return { ret: VM_FAULT_SIGBUS, page: -1 };
         // get_page(page); vmf->page = page; return 0;
