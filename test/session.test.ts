@@ -21,13 +21,13 @@ const scenarios = readdirSync(dir)
   });
 
 /** The state after k steps, by replay from a fresh kernel. */
-export function replay(scenario: Scenario, k: number): unknown {
+function replay(scenario: Scenario, k: number): unknown {
   const sim = new Simulation(scenario);
   for (let i = 0; i < k; i++) sim.runStep(i);
   return dumpState(sim.kernel);
 }
 
-export function checkSession(scenario: Scenario): void {
+function checkSession(scenario: Scenario): void {
   const session = new Session(scenario);
   const n = scenario.steps.length;
   const byReplay = Array.from({ length: n + 1 }, (_, k) => replay(scenario, k));
