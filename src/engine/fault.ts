@@ -215,8 +215,7 @@ function doReadOrSharedFault(
   const fault = doDoFault(k, vma, address, pmd, write, handler, log, prealloc);
   if ((fault.ret & FAULT_DONE) !== 0) return fault.ret;
   // VM_FAULT_DONE_COW here leaves vmf->page unset, and finish_fault() dereferences it.
-  if (fault.page < 0)
-    throw new KernelDeath('oops', 'BUG: kernel NULL pointer dereference, address: 0000000000000000 in finish_fault()');
+  if (fault.page < 0) throw new KernelDeath('oops', `${k.profile.nullDeref} in ${k.profile.doneCowOopsIn}()`);
   const ret = fault.ret | finishFault(k, vma, address, pmd, fault.page, write, false, prealloc);
   if ((ret & FAULT_DONE) !== 0) putPage(k, fault.page);
   return ret;
@@ -268,8 +267,7 @@ function doDoFault(
   log.faults.push(r.record);
   if ((r.ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) !== 0) return r;
   // PageHWPoison(vmf->page) reads vmf->page: a handler that returned 0 without it oopses here.
-  if (r.page < 0)
-    throw new KernelDeath('oops', 'BUG: kernel NULL pointer dereference, address: 0000000000000000 in __do_fault()');
+  if (r.page < 0) throw new KernelDeath('oops', `${k.profile.nullDeref} in __do_fault()`);
   return r;
 }
 

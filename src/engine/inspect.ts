@@ -21,9 +21,10 @@ export function dumpState(k: Kernel): unknown {
   });
   const free: number[][] = [];
   k.mem.forEachWritten((pfn) => {
-    const o = k.buddy.isFreeBlockHead(pfn);
+    const o = k.buddy.freeBlockOrder(pfn);
     if (o >= 0) free.push([pfn, o]);
   });
+  const pcp = k.buddy.pcpBlocks();
   const tables: number[][] = [];
   k.pt.forEachTable((_slot, level, frame, base) => tables.push([level, frame, base]));
   const ptes: number[][] = [];
@@ -31,6 +32,7 @@ export function dumpState(k: Kernel): unknown {
   return {
     freePages: k.buddy.freePages,
     free,
+    pcp,
     frames,
     tables,
     ptes,
@@ -101,12 +103,16 @@ export function checkInvariants(k: Kernel): string[] {
     if (a && b && a.end > b.start) problems.push(`VMAs ${a.mapping.id} and ${b.mapping.id} overlap or are unsorted`);
   }
   for (const v of k.vmas) if (v.start >= v.end) problems.push(`VMA ${v.mapping.id} is empty`);
-  let free = 0;
+  // Free blocks (buddy lists and per-cpu lists) hold only free, unreferenced frames.
+  const blocks = k.buddy.pcpBlocks();
   k.mem.forEachWritten((pfn) => {
-    const o = k.buddy.isFreeBlockHead(pfn);
-    if (o >= 0) free += 1 << o;
+    const o = k.buddy.freeBlockOrder(pfn);
+    if (o >= 0) blocks.push([pfn, o]);
   });
-  const untouched = k.buddy.freePages - free;
-  if (untouched < 0) problems.push(`buddy: ${free} free pages in blocks, count ${k.buddy.freePages}`);
+  for (const [pfn, order] of blocks as [number, number][]) {
+    for (let i = 0; i < 1 << order; i++) {
+      if (k.mem.owner(pfn + i) !== OWNER_FREE) problems.push(`frame ${pfn + i} is in a free block but owned`);
+    }
+  }
   return problems;
 }

@@ -4,8 +4,9 @@
 import type { AllocKind, Driver, KernelName } from '../scenario/types.ts';
 import { PAGE_SIZE } from './constants.ts';
 import { PageTables } from './pagetable.ts';
-import { Buddy, MemMap, OWNER_KERNEL, OWNER_PAGETABLE, PG_reserved, PG_table } from './physmem.ts';
+import { Buddy, MemMap, OWNER_KERNEL, OWNER_PAGETABLE, type PcpConfig, PG_reserved, PG_table } from './physmem.ts';
 import { PROFILES, type Profile } from './profiles.ts';
+import type { TraceEvent } from './trace.ts';
 
 export interface Allocation {
   /** Allocation slot, in scenario order. */
@@ -76,6 +77,16 @@ export class KernelDeath {
   ) {}
 }
 
+/** zone_batchsize() and the per-cpu high mark of the profile's tree, for one zone and CPU. */
+function pcpConfig(profile: Profile, managed: number, minWmark: number): PcpConfig {
+  let batch = Math.max(1, Math.floor(Math.min(managed / 1024, 256) / 4));
+  batch = 2 ** Math.floor(Math.log2(batch + Math.floor(batch / 2))) - 1;
+  // 6.1 zone_highsize(): the low watermark (min + max(min/4, managed/1000)); before 5.14, 6 * batch.
+  const low = minWmark + Math.max(Math.floor(minWmark / 4), Math.floor(managed / 1000));
+  const high = profile.pcpHigh === 'low-watermark' ? Math.max(low, 4 * batch) : 6 * batch;
+  return { orders: profile.pcpOrders, high, batch: Math.max(1, batch) };
+}
+
 /** Frames reserved at boot (firmware, kernel image), as PageReserved. */
 const RESERVED_MIB = 16;
 
@@ -99,6 +110,8 @@ export class Kernel {
   mappings: Map<string, Mapping>;
   /** Set once user space can reach a free frame (a pfn mapping of free or freed memory, get_page of a free page). */
   useAfterFree: boolean;
+  /** The events of the step being traced, or null (tracing off). */
+  trace: TraceEvent[] | null = null;
   /** Page-table pages cut off by free_pgtables and never freed (PTEs a driver wrote outside its VMA). */
   leakedPageTables: number[];
 
@@ -107,7 +120,7 @@ export class Kernel {
     this.ramMib = ramMib;
     if (from) {
       this.mem = from.mem.clone();
-      this.buddy = from.buddy.clone();
+      this.buddy = from.buddy.clone(this.mem);
       this.totalramPages = from.totalramPages;
       this.minFreePages = from.minFreePages;
       this.compoundOrder = new Map(from.compoundOrder);
@@ -135,12 +148,12 @@ export class Kernel {
       this.mem.setFlags(pfn, PG_reserved);
       this.mem.setOwner(pfn, OWNER_KERNEL, 0);
     }
-    this.buddy = new Buddy();
-    this.buddy.addRange(reserved, nframes);
     this.totalramPages = nframes - reserved;
     // calculate_min_free_kbytes(): int_sqrt(lowmem_kbytes * 16), clamped to [128, 262144].
     const minFreeKbytes = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(this.totalramPages * 4 * 16))));
     this.minFreePages = Math.floor(minFreeKbytes / 4);
+    this.buddy = new Buddy(this.mem, pcpConfig(this.profile, this.totalramPages, this.minFreePages));
+    this.buddy.addRange(reserved, nframes);
     this.compoundOrder = new Map();
     this.allocs = [];
     this.allocById = new Map();

@@ -2,7 +2,9 @@
 // one function per kernel function, each check in the kernel's order.
 import {
   _PAGE_DIRTY,
+  _PAGE_NX,
   _PAGE_SPECIAL,
+  ERRNO_NAMES,
   errno,
   PAGE_SIZE,
   PGDIR_SIZE,
@@ -21,14 +23,27 @@ import {
 } from './constants.ts';
 import { type Kernel, KernelDeath, type Vma } from './kernel.ts';
 import { allocPages, freeThePage, getPage, putPage } from './page_alloc.ts';
-import { LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
+import { LEVEL_NAMES, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
 import { OWNER_FREE, OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
+import { change, check, enter, hex } from './trace.ts';
 
 /** Which mmap lock the caller holds: f_op->mmap runs with it for write, ->fault for read. */
 export type LockHeld = 'write' | 'read';
 
-export function BUG_ON(cond: boolean, text: string): void {
-  if (cond) throw new KernelDeath('oops', text);
+/** BUG_ON(cond): a simulated oops that ends the run. */
+export function BUG_ON(k: Kernel, fn: string, cond: boolean, text: string): void {
+  if (check(k, fn, cond, `BUG_ON(${text})`, 'kernel BUG: oops')) throw new KernelDeath('oops', text);
+}
+
+/** A PTE as the 64-bit value the hardware sees (NX is bit 63). */
+export function pteText(pfn: number, flags: number): string {
+  const hi = ((flags & _PAGE_NX) !== 0 ? 0x80000000 : 0) + Math.floor(pfn / 0x100000);
+  const lo = ((pfn % 0x100000) * 0x1000 + (flags & 0xfff)) >>> 0;
+  return `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
+}
+
+function errnoText(err: number): string {
+  return err === 0 ? '0' : (ERRNO_NAMES.get(err) ?? String(err));
 }
 
 /** is_cow_mapping(): private and possibly writable. */
@@ -50,6 +65,8 @@ export function pageTablePageFree(k: Kernel, pfn: number): void {
   freeThePage(k, pfn, 0);
 }
 
+const TABLE_ALLOC_FN = ['', '__pte_alloc', '__pmd_alloc', '__pud_alloc'];
+
 /** pud_alloc / pmd_alloc / pte_alloc for one level: the child table, allocating it when missing. */
 function tableAlloc(k: Kernel, parent: number, addr: number, level: number, prealloc?: { pfn: number }): number {
   const slot = k.pt.child(parent, addr);
@@ -61,6 +78,8 @@ function tableAlloc(k: Kernel, parent: number, addr: number, level: number, prea
   } else {
     frame = pageTablePageAlloc(k);
   }
+  if (k.trace)
+    change(k, TABLE_ALLOC_FN[level] as string, `${LEVEL_NAMES[level]} table allocated in frame ${hex(frame)}`);
   return k.pt.install(parent, addr, level, frame);
 }
 
@@ -92,6 +111,8 @@ export function lookupPte(k: Kernel, addr: number): { table: number; index: numb
 /** set_pte_at(pte_mkspecial(pfn_pte(pfn, prot))): no reference, no mapcount. */
 function setSpecialPte(k: Kernel, table: number, index: number, pfn: number, prot: number): void {
   k.pt.setPte(table, index, pfn, prot | _PAGE_SPECIAL);
+  if (k.trace)
+    change(k, 'insert_pfn', `set_pte_at: special PTE ${pteText(pfn, prot | _PAGE_SPECIAL)}, no reference taken`);
   if (!pfnValid(k, pfn)) return;
   k.mem.addPfnmaps(pfn, 1);
   // A pfn the page allocator has free: the process now reaches memory nobody owns.
@@ -108,11 +129,23 @@ function clearPte(k: Kernel, table: number, index: number): void {
 /** page_add_file_rmap(page, false): this struct page's own _mapcount + 1. */
 export function pageAddFileRmap(k: Kernel, pfn: number): void {
   k.mem.setMapcount(pfn, k.mem.mapcount(pfn) + 1);
+  if (k.trace)
+    change(
+      k,
+      'page_add_file_rmap',
+      `page_mapcount(pfn ${hex(pfn)}) ${k.mem.mapcount(pfn) - 1} -> ${k.mem.mapcount(pfn)}`,
+    );
 }
 
 /** page_remove_rmap(). */
 export function pageRemoveRmap(k: Kernel, pfn: number): void {
   k.mem.setMapcount(pfn, k.mem.mapcount(pfn) - 1);
+  if (k.trace)
+    change(
+      k,
+      'page_remove_rmap',
+      `page_mapcount(pfn ${hex(pfn)}) ${k.mem.mapcount(pfn) + 1} -> ${k.mem.mapcount(pfn)}`,
+    );
 }
 
 /** vm_normal_page(): the page behind a PTE, or -1 for special (pfn) PTEs. */
@@ -137,6 +170,8 @@ export function zapPageRange(k: Kernel, start: number, end: number): void {
         if (k.pt.pteNone(i)) continue;
         const page = vmNormalPage(k, i);
         const dirty = (k.pt.pteFlagsAt(i) & _PAGE_DIRTY) !== 0;
+        if (k.trace)
+          change(k, 'zap_pte_range', `PTE at ${hex(a)} cleared (was ${pteText(k.pt.ptePfn(i), k.pt.pteFlagsAt(i))})`);
         clearPte(k, table, i);
         if (page < 0) continue;
         const head = k.mem.compoundHead(page);
@@ -239,28 +274,38 @@ function freePmdRange(
 
 /** validate_page_before_insert(). */
 export function validatePageBeforeInsert(k: Kernel, page: number): number {
-  if (k.profile.refcountCheckAfterMixedmap && k.mem.pageCount(page) === 0) return -errno.EINVAL;
+  const fn = 'validate_page_before_insert';
+  enter(k, fn);
+  if (
+    k.profile.refcountCheckAfterMixedmap &&
+    check(k, fn, k.mem.pageCount(page) === 0, '!folio_ref_count(folio)', '-EINVAL')
+  ) {
+    return -errno.EINVAL;
+  }
   const headFlags = k.mem.headFlags(page);
-  if ((headFlags & PG_anon) !== 0) return -errno.EINVAL;
+  if (check(k, fn, (headFlags & PG_anon) !== 0, 'PageAnon(page)', '-EINVAL')) return -errno.EINVAL;
   if (k.profile.refusesSlabAndTypedPages) {
-    if ((headFlags & PG_slab) !== 0) return -errno.EINVAL;
-    // page_has_type(): a freed page reused as a page table (a free page itself has refcount 0).
-    if ((k.mem.flags(page) & PG_table) !== 0) return -errno.EINVAL;
+    if (check(k, fn, (headFlags & PG_slab) !== 0, 'PageSlab(page)', '-EINVAL')) return -errno.EINVAL;
+    // A freed page reused as a page table (a free page itself has refcount 0).
+    if (check(k, fn, (k.mem.flags(page) & PG_table) !== 0, 'page_has_type(page)', '-EINVAL')) return -errno.EINVAL;
   }
   return 0;
 }
 
 /** insert_page_into_pte_locked(). */
 export function insertPageIntoPteLocked(k: Kernel, vma: Vma, table: number, index: number, page: number): number {
-  if (!k.pt.pteNone(index)) return -errno.EBUSY;
+  const fn = 'insert_page_into_pte_locked';
+  if (check(k, fn, !k.pt.pteNone(index), '!pte_none(*pte)', '-EBUSY')) return -errno.EBUSY;
   getPage(k, page);
   pageAddFileRmap(k, page);
   k.pt.setPte(table, index, page, vma.pageProt);
+  if (k.trace) change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
   return 0;
 }
 
 /** insert_page(). */
 function insertPage(k: Kernel, vma: Vma, addr: number, page: number): number {
+  enter(k, 'insert_page');
   const ret = validatePageBeforeInsert(k, page);
   if (ret) return ret;
   const { table, index } = getLockedPte(k, addr);
@@ -268,19 +313,38 @@ function insertPage(k: Kernel, vma: Vma, addr: number, page: number): number {
 }
 
 /** The VM_MIXEDMAP preamble of vm_insert_page and vm_insert_pages. */
-function setMixedmapOrBug(k: Kernel, vma: Vma, lock: LockHeld): void {
-  if ((vma.flags & VM_MIXEDMAP) !== 0) return;
+function setMixedmapOrBug(k: Kernel, fn: string, vma: Vma, lock: LockHeld): void {
+  if (
+    !check(k, fn, (vma.flags & VM_MIXEDMAP) === 0, '!(vma->vm_flags & VM_MIXEDMAP)', 'the lock and VM_PFNMAP BUG_ONs')
+  )
+    return;
   // mmap_read_trylock() succeeds unless the caller holds the lock for write.
-  BUG_ON(lock === 'read', k.profile.mmapLockBugOn);
-  BUG_ON((vma.flags & VM_PFNMAP) !== 0, 'vma->vm_flags & VM_PFNMAP');
+  BUG_ON(k, fn, lock === 'read', k.profile.mmapLockBugOn);
+  BUG_ON(k, fn, (vma.flags & VM_PFNMAP) !== 0, 'vma->vm_flags & VM_PFNMAP');
   vma.flags |= VM_MIXEDMAP;
+  if (k.trace) change(k, fn, 'vma->vm_flags |= VM_MIXEDMAP (set before the page checks: it stays if they fail)');
 }
 
 /** vm_insert_page() (and the seed proposal's vm_insert_kmem_page, line for line the same). */
-export function vmInsertPage(k: Kernel, vma: Vma, addr: number, page: number, lock: LockHeld): number {
-  if (addr < vma.start || addr >= vma.end) return -errno.EFAULT;
-  if (!k.profile.refcountCheckAfterMixedmap && k.mem.pageCount(page) === 0) return -errno.EINVAL;
-  setMixedmapOrBug(k, vma, lock);
+export function vmInsertPage(
+  k: Kernel,
+  vma: Vma,
+  addr: number,
+  page: number,
+  lock: LockHeld,
+  fn = 'vm_insert_page',
+): number {
+  enter(k, fn);
+  if (check(k, fn, addr < vma.start || addr >= vma.end, 'addr < vma->vm_start || addr >= vma->vm_end', '-EFAULT')) {
+    return -errno.EFAULT;
+  }
+  if (
+    !k.profile.refcountCheckAfterMixedmap &&
+    check(k, fn, k.mem.pageCount(page) === 0, '!page_count(page)', '-EINVAL')
+  ) {
+    return -errno.EINVAL;
+  }
+  setMixedmapOrBug(k, fn, vma, lock);
   return insertPage(k, vma, addr, page);
 }
 
@@ -293,8 +357,17 @@ export function vmfInsertPageResult(err: number): number {
 
 /** vmf_insert_page(): the inline wrapper. */
 export function vmfInsertPage(k: Kernel, vma: Vma, addr: number, page: number, lock: LockHeld): number {
-  return vmfInsertPageResult(vmInsertPage(k, vma, addr, page, lock));
+  enter(k, 'vmf_insert_page');
+  const err = vmInsertPage(k, vma, addr, page, lock);
+  const ret = vmfInsertPageResult(err);
+  if (k.trace) change(k, 'vmf_insert_page', `vm_insert_page returned ${errnoText(err)}: ${VMF_INSERT_PAGE_RULE}`);
+  return ret;
 }
+
+export const VMF_INSERT_PAGE_RULE =
+  '0 and -EBUSY become VM_FAULT_NOPAGE, -ENOMEM VM_FAULT_OOM, any other errno VM_FAULT_SIGBUS';
+export const VMF_ERROR_RULE =
+  'vmf_error(): -ENOMEM becomes VM_FAULT_OOM, anything else (even 0 or -EBUSY) VM_FAULT_SIGBUS';
 
 /** vmf_error(): -ENOMEM is VM_FAULT_OOM, anything else VM_FAULT_SIGBUS. */
 export function vmfError(err: number): number {
@@ -303,10 +376,14 @@ export function vmfError(err: number): number {
 
 /** __vm_map_pages(): every page of the VMA from `offset` in the object. */
 function vmMapPagesInternal(k: Kernel, vma: Vma, pages: number[], offset: number, lock: LockHeld): number {
+  const fn = '__vm_map_pages';
+  enter(k, fn);
   const count = (vma.end - vma.start) / PAGE_SIZE;
   const num = pages.length;
-  if (k.profile.vmMapPagesOffsetCheck === 'ge' ? offset >= num : offset > num) return -errno.ENXIO;
-  if (count > num - offset) return -errno.ENXIO;
+  const ge = k.profile.vmMapPagesOffsetCheck === 'ge';
+  if (check(k, fn, ge ? offset >= num : offset > num, ge ? 'offset >= num' : 'offset > num', '-ENXIO'))
+    return -errno.ENXIO;
+  if (check(k, fn, count > num - offset, 'count > num - offset', '-ENXIO')) return -errno.ENXIO;
   let uaddr = vma.start;
   for (let i = 0; i < count; i++) {
     const ret = vmInsertPage(k, vma, uaddr, pages[offset + i] as number, lock);
@@ -318,17 +395,21 @@ function vmMapPagesInternal(k: Kernel, vma: Vma, pages: number[], offset: number
 
 /** vm_map_pages(): offset from vma->vm_pgoff. */
 export function vmMapPages(k: Kernel, vma: Vma, pages: number[], lock: LockHeld): number {
+  enter(k, 'vm_map_pages');
   return vmMapPagesInternal(k, vma, pages, vma.pgoff, lock);
 }
 
 /** vm_map_pages_zero(): offset 0, whatever vm_pgoff says. */
 export function vmMapPagesZero(k: Kernel, vma: Vma, pages: number[], lock: LockHeld): number {
+  enter(k, 'vm_map_pages_zero');
   return vmMapPagesInternal(k, vma, pages, 0, lock);
 }
 
 /** insert_page_in_batch_locked(). */
 function insertPageInBatchLocked(k: Kernel, vma: Vma, table: number, index: number, page: number): number {
-  if (k.mem.pageCount(page) === 0) return -errno.EINVAL;
+  const fn = 'insert_page_in_batch_locked';
+  enter(k, fn);
+  if (check(k, fn, k.mem.pageCount(page) === 0, '!page_count(page)', '-EINVAL')) return -errno.EINVAL;
   const err = validatePageBeforeInsert(k, page);
   if (err) return err;
   return insertPageIntoPteLocked(k, vma, table, index, page);
@@ -342,9 +423,16 @@ export function vmInsertPages(
   pages: number[],
   lock: LockHeld,
 ): { ret: number; remaining: number } {
+  const fn = 'vm_insert_pages';
+  enter(k, fn);
   const endAddr = addrIn + pages.length * PAGE_SIZE - 1;
-  if (addrIn < vma.start || endAddr >= vma.end) return { ret: -errno.EFAULT, remaining: pages.length };
-  setMixedmapOrBug(k, vma, lock);
+  if (
+    check(k, fn, addrIn < vma.start || endAddr >= vma.end, 'addr < vma->vm_start || end_addr >= vma->vm_end', '-EFAULT')
+  ) {
+    return { ret: -errno.EFAULT, remaining: pages.length };
+  }
+  setMixedmapOrBug(k, fn, vma, lock);
+  enter(k, 'insert_pages');
   // insert_pages()
   let addr = addrIn;
   let remaining = pages.length;
@@ -369,18 +457,24 @@ export function vmInsertPages(
  * taken. A shared mapping's range is not checked against the VMA.
  */
 export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, count: number): number {
+  const fn = 'remap_pfn_range';
+  enter(k, fn);
   // track_pfn_remap() (x86 PAT, write-back RAM) does not fail here.
   const end = addr + count * PAGE_SIZE;
-  if (isCowMapping(vma.flags)) {
-    if (addr !== vma.start || end !== vma.end) return -errno.EINVAL;
+  if (check(k, fn, isCowMapping(vma.flags), 'is_cow_mapping(vma->vm_flags)', 'the range must be the whole VMA')) {
+    if (check(k, fn, addr !== vma.start || end !== vma.end, 'addr != vma->vm_start || end != vma->vm_end', '-EINVAL')) {
+      return -errno.EINVAL;
+    }
     vma.pgoff = pfn;
+    if (k.trace) change(k, fn, `vma->vm_pgoff = pfn (${hex(pfn)}): vm_normal_page() then tells COWed pages apart`);
   }
   vma.flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
-  BUG_ON(addr >= end, 'addr >= end');
+  if (k.trace) change(k, fn, 'vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP');
+  BUG_ON(k, fn, addr >= end, 'addr >= end');
   for (let a = addr, p = pfn; a < end; a += PAGE_SIZE, p++) {
     const { table, index } = getLockedPte(k, a);
     // remap_pte_range()
-    BUG_ON(!k.pt.pteNone(index), '!pte_none(*pte)');
+    BUG_ON(k, 'remap_pte_range', !k.pt.pteNone(index), k.profile.remapPteNoneBugOn);
     // pfn_modify_allowed() (the L1TF guard) refuses only PROT_NONE-style
     // protections of pfns above the RAM: never for the frames a scenario names.
     setSpecialPte(k, table, index, p, vma.pageProt);
@@ -390,29 +484,51 @@ export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, co
 
 /** insert_pfn(): a special PTE; a present PTE is left alone (VM_FAULT_NOPAGE either way). */
 function insertPfn(k: Kernel, vma: Vma, addr: number, pfn: number): number {
+  enter(k, 'insert_pfn');
   const { table, index } = getLockedPte(k, addr);
-  if (!k.pt.pteNone(index)) return VM_FAULT_NOPAGE;
+  if (check(k, 'insert_pfn', !k.pt.pteNone(index), '!pte_none(*pte)', 'VM_FAULT_NOPAGE, PTE left as it is')) {
+    return VM_FAULT_NOPAGE;
+  }
   setSpecialPte(k, table, index, pfn, vma.pageProt);
   return VM_FAULT_NOPAGE;
 }
 
 /** vmf_insert_pfn() → vmf_insert_pfn_prot(vma->vm_page_prot). */
 export function vmfInsertPfn(k: Kernel, vma: Vma, addr: number, pfn: number): number {
+  const fn = 'vmf_insert_pfn_prot';
+  enter(k, 'vmf_insert_pfn');
+  enter(k, fn);
   const pfnmap = (vma.flags & VM_PFNMAP) !== 0;
   const mixed = (vma.flags & VM_MIXEDMAP) !== 0;
-  BUG_ON(!pfnmap && !mixed, '!(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP))');
-  BUG_ON(pfnmap && mixed, '(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP)) == (VM_PFNMAP|VM_MIXEDMAP)');
-  BUG_ON(pfnmap && isCowMapping(vma.flags), '(vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags)');
-  BUG_ON(mixed && pfnValid(k, pfn), '(vma->vm_flags & VM_MIXEDMAP) && pfn_valid(pfn)');
-  if (addr < vma.start || addr >= vma.end) return VM_FAULT_SIGBUS;
+  BUG_ON(k, fn, !pfnmap && !mixed, '!(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP))');
+  BUG_ON(k, fn, pfnmap && mixed, '(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP)) == (VM_PFNMAP|VM_MIXEDMAP)');
+  BUG_ON(k, fn, pfnmap && isCowMapping(vma.flags), '(vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags)');
+  BUG_ON(k, fn, mixed && pfnValid(k, pfn), '(vma->vm_flags & VM_MIXEDMAP) && pfn_valid(pfn)');
+  if (
+    check(k, fn, addr < vma.start || addr >= vma.end, 'addr < vma->vm_start || addr >= vma->vm_end', 'VM_FAULT_SIGBUS')
+  ) {
+    return VM_FAULT_SIGBUS;
+  }
   return insertPfn(k, vma, addr, pfn);
 }
 
 /** vmf_insert_mixed(): x86 has pte_special, so RAM pages too get a special PTE. */
 export function vmfInsertMixed(k: Kernel, vma: Vma, addr: number, pfn: number): number {
+  const fn = '__vm_insert_mixed';
+  enter(k, 'vmf_insert_mixed');
+  enter(k, fn);
   // vm_mixed_ok(): VM_MIXEDMAP (a PFN_DEV pfn_t is neither devmap nor special).
-  BUG_ON((vma.flags & VM_MIXEDMAP) === 0, '!vm_mixed_ok(vma, pfn)');
-  if (addr < vma.start || addr >= vma.end) return VM_FAULT_SIGBUS;
+  const notOk = (vma.flags & VM_MIXEDMAP) === 0;
+  if (k.profile.mixedNotOk === 'sigbus') {
+    if (check(k, fn, notOk, '!vm_mixed_ok(vma, pfn, mkwrite)', 'VM_FAULT_SIGBUS')) return VM_FAULT_SIGBUS;
+  } else {
+    BUG_ON(k, fn, notOk, '!vm_mixed_ok(vma, pfn)');
+  }
+  if (
+    check(k, fn, addr < vma.start || addr >= vma.end, 'addr < vma->vm_start || addr >= vma->vm_end', 'VM_FAULT_SIGBUS')
+  ) {
+    return VM_FAULT_SIGBUS;
+  }
   return insertPfn(k, vma, addr, pfn);
 }
 

@@ -25,6 +25,7 @@ import {
 } from './constants.ts';
 import type { Kernel, Vma } from './kernel.ts';
 import { freePgdRange, zapPageRange } from './memory.ts';
+import { change, check, enter, hex } from './trace.ts';
 
 /** vm_get_page_prot(): x86 protection_map (§8.3) as a PTE flag word. */
 export function vmGetPageProt(flags: number): number {
@@ -67,6 +68,7 @@ function neighbours(k: Kernel, start: number, end: number): { floor: number; cei
 
 /** unmap_region(): zap [start, end) and free the page tables only it used. */
 export function unmapRegion(k: Kernel, start: number, end: number): void {
+  enter(k, 'unmap_region');
   zapPageRange(k, start, end);
   const { floor, ceiling } = neighbours(k, start, end);
   freePgdRange(k, start, end, floor, ceiling);
@@ -97,22 +99,43 @@ export interface MmapRequest {
  * Returns the address and vm_flags, or an errno.
  */
 export function doMmap(k: Kernel, req: MmapRequest): { addr: number; flags: number } | { err: number } {
+  const fn = 'do_mmap';
+  enter(k, fn);
   // PAGE_ALIGN(len) and the pgoff wrap cannot trip for page counts; a length past
   // TASK_SIZE is refused by get_unmapped_area().
-  if (req.pages > TASK_SIZE / PAGE_SIZE) return { err: -errno.ENOMEM };
+  enter(k, 'get_unmapped_area');
+  if (check(k, 'get_unmapped_area', req.pages > TASK_SIZE / PAGE_SIZE, 'len > TASK_SIZE', '-ENOMEM'))
+    return { err: -errno.ENOMEM };
   const addr = unmappedAreaTopdown(k, req.pages * PAGE_SIZE);
-  if (addr < 0) return { err: addr };
+  if (check(k, 'get_unmapped_area', addr < 0, 'no gap below mmap_base fits len (vm_unmapped_area)', '-ENOMEM')) {
+    return { err: -errno.ENOMEM };
+  }
   let flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if (req.prot.includes('read')) flags |= VM_READ;
   if (req.prot.includes('write')) flags |= VM_WRITE;
   if (req.prot.includes('exec')) flags |= VM_EXEC;
   // file_mmap_ok(): a char device's limit is ULONG_MAX bytes, so pgoff + pages < 2^52.
-  if (req.pgoff + req.pages >= 2 ** 52) return { err: -errno.EOVERFLOW };
-  if (req.shared) {
-    if ((flags & VM_WRITE) !== 0 && req.rdonly) return { err: -errno.EACCES };
-    flags |= VM_SHARED | VM_MAYSHARE;
-    if (req.rdonly) flags &= ~(VM_MAYWRITE | VM_SHARED);
+  if (check(k, fn, req.pgoff + req.pages >= 2 ** 52, '!file_mmap_ok(file, inode, pgoff, len)', '-EOVERFLOW')) {
+    return { err: -errno.EOVERFLOW };
   }
+  if (req.shared) {
+    if (
+      check(
+        k,
+        fn,
+        (flags & VM_WRITE) !== 0 && req.rdonly,
+        'MAP_SHARED, PROT_WRITE and !(file->f_mode & FMODE_WRITE)',
+        '-EACCES',
+      )
+    ) {
+      return { err: -errno.EACCES };
+    }
+    flags |= VM_SHARED | VM_MAYSHARE;
+    if (check(k, fn, req.rdonly, '!(file->f_mode & FMODE_WRITE)', 'vm_flags &= ~(VM_MAYWRITE | VM_SHARED)')) {
+      flags &= ~(VM_MAYWRITE | VM_SHARED);
+    }
+  }
+  if (k.trace) change(k, fn, `VMA at ${hex(addr)}..${hex(addr + req.pages * PAGE_SIZE)}, vm_flags ${hex(flags)}`);
   // Both opens are readable (no -EACCES), /dev is not noexec, the driver has ->mmap.
   return { addr, flags };
 }
@@ -132,9 +155,13 @@ function splitVma(k: Kernel, vma: Vma, addr: number): void {
 
 /** do_vmi_munmap(): checks, split at both ends, zap, free page tables, remove. */
 export function doMunmap(k: Kernel, start: number, len: number): number {
-  if (start % PAGE_SIZE !== 0 || start < 0 || start > TASK_SIZE || len > TASK_SIZE - start) return -errno.EINVAL;
+  const fn = 'do_munmap';
+  enter(k, fn);
+  const bad = start % PAGE_SIZE !== 0 || start < 0 || start > TASK_SIZE || len > TASK_SIZE - start;
+  if (check(k, fn, bad, 'offset_in_page(start) || start > TASK_SIZE || len > TASK_SIZE - start', '-EINVAL')) {
+    return -errno.EINVAL;
+  }
   const end = start + len;
-  if (end === start) return -errno.EINVAL;
   for (const v of k.vmas.slice()) {
     if (v.end <= start || v.start >= end) continue;
     if (v.start < start) splitVma(k, v, start);
@@ -144,7 +171,7 @@ export function doMunmap(k: Kernel, start: number, len: number): number {
     if (v.end > end) splitVma(k, v, end);
   }
   const gone = k.vmas.filter((v) => v.start >= start && v.end <= end);
-  if (gone.length === 0) return 0;
+  if (check(k, fn, gone.length === 0, 'no VMA in [start, end)', '0')) return 0;
   k.vmas = k.vmas.filter((v) => !gone.includes(v));
   // unmap_region() over the detached VMAs, with the remaining neighbours as limits.
   for (const v of gone) zapPageRange(k, v.start, v.end);
@@ -157,24 +184,28 @@ export function doMunmap(k: Kernel, start: number, len: number): number {
 
 /** madvise(MADV_DONTNEED): zap the PTEs of every VMA in the range. */
 export function madviseDontneed(k: Kernel, start: number, len: number): number {
-  if (start % PAGE_SIZE !== 0 || start < 0) return -errno.EINVAL;
+  const fn = 'madvise_walk_vmas';
+  enter(k, 'madvise_dontneed_free');
+  if (check(k, fn, start % PAGE_SIZE !== 0 || start < 0, 'start & ~PAGE_MASK', '-EINVAL')) return -errno.EINVAL;
   const end = start + len;
-  if (end < start) return -errno.EINVAL;
-  if (end === start) return 0;
   // madvise_walk_vmas(): holes give -ENOMEM after the mapped parts are done.
   let unmappedError = 0;
   let addr = start;
   for (;;) {
     const vma = findVma(k, addr);
+    if (check(k, fn, !vma, '!vma', '-ENOMEM')) return -errno.ENOMEM;
     if (!vma) return -errno.ENOMEM;
-    if (addr < vma.start) {
+    if (check(k, fn, addr < vma.start, 'start < vma->vm_start (a hole)', '-ENOMEM once the rest is done')) {
       unmappedError = -errno.ENOMEM;
       addr = vma.start;
       if (addr >= end) break;
     }
     const tmp = Math.min(end, vma.end);
     // madvise_dontneed_free_valid_vma(): can_madv_lru_vma() refuses VM_PFNMAP (and VM_LOCKED, VM_HUGETLB).
-    if ((vma.flags & VM_PFNMAP) !== 0) return -errno.EINVAL;
+    const notLru = (vma.flags & VM_PFNMAP) !== 0;
+    if (check(k, 'madvise_dontneed_free', notLru, '!can_madv_lru_vma(vma): vma->vm_flags & VM_PFNMAP', '-EINVAL')) {
+      return -errno.EINVAL;
+    }
     zapPageRange(k, addr, tmp);
     addr = tmp;
     if (addr >= end) break;

@@ -2,6 +2,7 @@
 import { PAGE_ALLOC_COSTLY_ORDER } from './constants.ts';
 import { type Kernel, KernelDeath } from './kernel.ts';
 import { OWNER_FREE, PG_head, PG_tail } from './physmem.ts';
+import { change, enter, hex } from './trace.ts';
 
 /** The page allocator gave up: NULL for costly orders, else the OOM killer took the process. */
 function allocationFailed(order: number, noretry: boolean): -1 {
@@ -34,6 +35,12 @@ export function allocPages(
     k.mem.setOwner(pfn + i, owner, ownerIndex);
   }
   k.mem.setRefcount(pfn, 1);
+  if (k.trace)
+    change(
+      k,
+      '__alloc_pages',
+      `order-${order} block at pfn ${hex(pfn)}${comp && order > 0 ? ' (__GFP_COMP: compound)' : ''}, refcount 1`,
+    );
   if (comp && order > 0) {
     k.mem.setFlags(pfn, PG_head);
     k.compoundOrder.set(pfn, order);
@@ -59,6 +66,7 @@ export function freeThePage(k: Kernel, pfn: number, order: number): void {
   }
   k.compoundOrder.delete(pfn);
   k.buddy.free(pfn, order);
+  if (k.trace) change(k, 'free_the_page', `order-${order} block at pfn ${hex(pfn)} back to the buddy allocator`);
 }
 
 /** get_page(): +1 on the compound head (folio_get). */
@@ -67,6 +75,8 @@ export function getPage(k: Kernel, pfn: number): void {
   // get_page() of a free page (its VM_BUG_ON is compiled out): the page is mapped while free.
   if (k.mem.refcount(head) === 0) k.useAfterFree = true;
   k.mem.setRefcount(head, k.mem.refcount(head) + 1);
+  if (k.trace)
+    change(k, 'get_page', `page_count(pfn ${hex(head)}) ${k.mem.refcount(head) - 1} -> ${k.mem.refcount(head)}`);
 }
 
 /** put_page(): -1 on the head; the last reference frees the whole folio. */
@@ -74,6 +84,7 @@ export function putPage(k: Kernel, pfn: number): void {
   const head = k.mem.compoundHead(pfn);
   const rc = k.mem.refcount(head) - 1;
   k.mem.setRefcount(head, rc);
+  if (k.trace) change(k, 'put_page', `page_count(pfn ${hex(head)}) ${rc + 1} -> ${rc}`);
   if (rc === 0) freeThePage(k, head, k.compoundOrder.get(head) ?? 0);
 }
 
@@ -83,9 +94,11 @@ export function putPage(k: Kernel, pfn: number): void {
  * where the profile does so (6.1), or leaks them (4.19).
  */
 export function freePages(k: Kernel, pfn: number, order: number): void {
+  enter(k, '__free_pages');
   const isHead = (k.mem.flags(pfn) & PG_head) !== 0;
   const rc = k.mem.refcount(pfn) - 1;
   k.mem.setRefcount(pfn, rc);
+  if (k.trace) change(k, '__free_pages', `page_count(pfn ${hex(pfn)}) ${rc + 1} -> ${rc}`);
   if (rc === 0) {
     freeThePage(k, pfn, order);
   } else if (!isHead && k.profile.freePagesFreesTails) {

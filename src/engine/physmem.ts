@@ -162,28 +162,40 @@ export class MemMap {
 }
 
 /**
- * The buddy allocator: free lists per order with LIFO reuse (as the per-cpu
- * lists and the list heads do), splitting and coalescing exactly by buddy pfn.
- * A free block is recorded in `freeOrder`; list entries that no longer match it
- * are stale and skipped.
+ * The buddy allocator with the per-cpu lists in front of it: blocks of the
+ * profile's pcp orders are freed to a LIFO list and reused from it unmerged; all
+ * other frees merge with their free buddies, and every block on a buddy free
+ * list has PG_buddy on its head (what page_mapcount() then reads). A free block
+ * is recorded in `freeOrder`; list entries that no longer match it are stale.
  */
+export interface PcpConfig {
+  orders: readonly number[];
+  /** pcp->high: past it, `batch` pages go back to the buddy lists (free_pcppages_bulk). */
+  high: number;
+  batch: number;
+}
+
 export class Buddy {
   private lists: number[][];
+  private pcp: number[][];
+  private pcpCount: number;
   private freeOrder: Map<number, number>;
   freePages: number;
 
-  constructor(lists?: number[][], freeOrder?: Map<number, number>, freePages?: number) {
-    this.lists = lists ?? Array.from({ length: MAX_ORDER + 1 }, () => []);
-    this.freeOrder = freeOrder ?? new Map();
-    this.freePages = freePages ?? 0;
+  constructor(
+    private mem: MemMap,
+    private pcpConfig: PcpConfig,
+    from?: Buddy,
+  ) {
+    this.lists = from ? from.lists.map((l) => l.slice()) : Array.from({ length: MAX_ORDER + 1 }, () => []);
+    this.pcp = from ? from.pcp.map((l) => l.slice()) : Array.from({ length: MAX_ORDER + 1 }, () => []);
+    this.pcpCount = from ? from.pcpCount : 0;
+    this.freeOrder = from ? new Map(from.freeOrder) : new Map();
+    this.freePages = from ? from.freePages : 0;
   }
 
-  clone(): Buddy {
-    return new Buddy(
-      this.lists.map((l) => l.slice()),
-      new Map(this.freeOrder),
-      this.freePages,
-    );
+  clone(mem: MemMap): Buddy {
+    return new Buddy(mem, this.pcpConfig, this);
   }
 
   /** Give [start, end) to the allocator at boot, in the largest aligned blocks. */
@@ -196,10 +208,13 @@ export class Buddy {
       blocks.push([pfn, order]);
       pfn += 1 << order;
     }
-    // Pushed highest first so the lowest frames are handed out first.
+    // Pushed highest first so the lowest frames are handed out first. Boot
+    // blocks are not marked (their struct pages are created when first used).
     for (let i = blocks.length - 1; i >= 0; i--) {
       const [p, o] = blocks[i] as [number, number];
-      this.push(p, o);
+      this.freeOrder.set(p, o);
+      (this.lists[o] as number[]).push(p);
+      this.freePages += 1 << o;
     }
   }
 
@@ -207,6 +222,13 @@ export class Buddy {
     this.freeOrder.set(pfn, order);
     (this.lists[order] as number[]).push(pfn);
     this.freePages += 1 << order;
+    this.mem.setFlags(pfn, this.mem.flags(pfn) | PG_buddy);
+  }
+
+  private take(pfn: number, order: number): void {
+    this.freeOrder.delete(pfn);
+    this.freePages -= 1 << order;
+    this.mem.setFlags(pfn, this.mem.flags(pfn) & ~PG_buddy);
   }
 
   private pop(order: number): number {
@@ -214,27 +236,21 @@ export class Buddy {
     while (list.length > 0) {
       const pfn = list.pop() as number;
       if (this.freeOrder.get(pfn) === order) {
-        this.freeOrder.delete(pfn);
-        this.freePages -= 1 << order;
+        this.take(pfn, order);
         return pfn;
       }
     }
     return -1;
   }
 
-  /** Is a block of this order available (without taking it)? */
-  canAllocate(order: number): boolean {
-    for (let o = order; o <= MAX_ORDER; o++) {
-      const list = this.lists[o] as number[];
-      for (let i = list.length - 1; i >= 0; i--) {
-        if (this.freeOrder.get(list[i] as number) === o) return true;
-      }
-    }
-    return false;
-  }
-
-  /** __rmqueue_smallest + expand(): the block's pfn, or -1. */
+  /** rmqueue(): the per-cpu list first, then __rmqueue_smallest + expand(); -1 when nothing fits. */
   allocate(order: number): number {
+    const pcp = this.pcp[order] as number[];
+    if (pcp.length > 0) {
+      this.freePages -= 1 << order;
+      this.pcpCount -= 1 << order;
+      return pcp.pop() as number;
+    }
     for (let o = order; o <= MAX_ORDER; o++) {
       const pfn = this.pop(o);
       if (pfn < 0) continue;
@@ -245,22 +261,55 @@ export class Buddy {
     return -1;
   }
 
-  /** __free_one_page: merge with free buddies as far as they go. */
+  /** free_unref_page() to the per-cpu list, or __free_one_page(): merge with free buddies. */
   free(pfn: number, order: number): void {
+    if (this.pcpConfig.orders.includes(order)) {
+      (this.pcp[order] as number[]).push(pfn);
+      this.freePages += 1 << order;
+      this.pcpCount += 1 << order;
+      if (this.pcpCount >= this.pcpConfig.high) this.drainPcp();
+      return;
+    }
+    this.freeOneBlock(pfn, order);
+  }
+
+  /** free_pcppages_bulk(): the oldest blocks, order by order, until `batch` pages went back. */
+  private drainPcp(): void {
+    let freed = 0;
+    while (freed < this.pcpConfig.batch && this.pcpCount > 0) {
+      for (let order = 0; order <= MAX_ORDER && freed < this.pcpConfig.batch; order++) {
+        const list = this.pcp[order] as number[];
+        if (list.length === 0) continue;
+        const pfn = list.shift() as number;
+        this.pcpCount -= 1 << order;
+        this.freePages -= 1 << order;
+        this.freeOneBlock(pfn, order);
+        freed += 1 << order;
+      }
+    }
+  }
+
+  /** __free_one_page(). */
+  private freeOneBlock(pfn: number, order: number): void {
     let p = pfn;
     let o = order;
     while (o < MAX_ORDER) {
       const buddy = p ^ (1 << o);
       if (this.freeOrder.get(buddy) !== o) break;
-      this.freeOrder.delete(buddy);
-      this.freePages -= 1 << o;
+      this.take(buddy, o);
       p = Math.min(p, buddy);
       o++;
     }
     this.push(p, o);
   }
 
-  isFreeBlockHead(pfn: number): number {
+  /** The order of the free buddy block starting at pfn, or -1. */
+  freeBlockOrder(pfn: number): number {
     return this.freeOrder.get(pfn) ?? -1;
+  }
+
+  /** The per-cpu lists' blocks, as [pfn, order], for state dumps. */
+  pcpBlocks(): number[][] {
+    return this.pcp.flatMap((l, order) => l.map((pfn) => [pfn, order]));
   }
 }

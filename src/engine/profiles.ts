@@ -24,7 +24,35 @@ export interface Profile {
   freePagesFreesTails: boolean;
   /** The text of vm_insert_page's lock BUG_ON in this tree. */
   mmapLockBugOn: string;
+  /** The oops line of a NULL struct page dereference (the address read is the field's offset). */
+  nullDeref: string;
+  /** Where a VM_FAULT_DONE_COW read fault dereferences the missing vmf->page. */
+  doneCowOopsIn: string;
+  /** remap_pte_range's BUG_ON text. */
+  remapPteNoneBugOn: string;
+  /** __vm_insert_mixed without VM_MIXEDMAP: BUG_ON (to 6.11) or VM_FAULT_SIGBUS (6.12). */
+  mixedNotOk: 'bug' | 'sigbus';
+  /** Orders freed to the per-cpu lists (not merged, no PG_buddy): 0 before 5.14, 0-3 and 9 after. */
+  pcpOrders: readonly number[];
+  /** pcp->high: the zone's low watermark (5.14+ zone_highsize) or 6 * batch (pageset_set_batch). */
+  pcpHigh: 'low-watermark' | 'six-batches';
+  /** page_mapcount() of a free buddy block's head: its page_type (PG_buddy) reads -128; 6.12's harness hides types. */
+  freeBuddyMapcount: number;
+  /** Where this tree names a function differently from 6.1 (for source links). */
+  functionNames: Readonly<Record<string, string>>;
 }
+
+/** 4.19 and 5.2 names of functions 6.1 split out or renamed. */
+const OLD_NAMES: Record<string, string> = {
+  validate_page_before_insert: 'insert_page',
+  insert_page_into_pte_locked: 'insert_page',
+  do_user_addr_fault: '__do_page_fault',
+  do_set_pte: 'alloc_set_pte',
+  __alloc_pages: '__alloc_pages_nodemask',
+  vmf_insert_pfn_prot: 'vm_insert_pfn_prot',
+};
+
+const NULL_DEREF = 'BUG: kernel NULL pointer dereference, address: 0000000000000000';
 
 const VM_FAULT_BASE: Record<string, number> = {
   VM_FAULT_OOM: 0x1,
@@ -70,6 +98,14 @@ const v419: Profile = {
   remapVmallocSizeIncludesGuard: true,
   freePagesFreesTails: false,
   mmapLockBugOn: 'down_read_trylock(&vma->vm_mm->mmap_sem)',
+  nullDeref: 'BUG: unable to handle kernel NULL pointer dereference at 0000000000000000',
+  doneCowOopsIn: 'alloc_set_pte',
+  remapPteNoneBugOn: '!pte_none(*pte)',
+  mixedNotOk: 'bug',
+  pcpOrders: [0],
+  pcpHigh: 'six-batches',
+  freeBuddyMapcount: -128,
+  functionNames: OLD_NAMES,
 };
 
 const v61: Profile = {
@@ -84,6 +120,14 @@ const v61: Profile = {
   remapVmallocSizeIncludesGuard: false,
   freePagesFreesTails: true,
   mmapLockBugOn: 'mmap_read_trylock(vma->vm_mm)',
+  nullDeref: NULL_DEREF,
+  doneCowOopsIn: 'finish_fault',
+  remapPteNoneBugOn: '!pte_none(*pte)',
+  mixedNotOk: 'bug',
+  pcpOrders: [0, 1, 2, 3, 9],
+  pcpHigh: 'low-watermark',
+  freeBuddyMapcount: -128,
+  functionNames: {},
 };
 
 export const PROFILES: Readonly<Record<KernelName, Profile>> = {
@@ -92,14 +136,37 @@ export const PROFILES: Readonly<Record<KernelName, Profile>> = {
   '5.2': {
     ...v419,
     name: '5.2',
-    elixirTag: 'v5.2.1',
+    elixirTag: 'v5.2',
     apis: apis('vm_map_pages', 'vm_map_pages_zero'),
+    functionNames: { ...OLD_NAMES, vmf_insert_pfn_prot: 'vmf_insert_pfn_prot' },
+    // The x86 oops message was reworded in 5.0 ("x86/fault: Improve the oops message").
+    nullDeref: NULL_DEREF,
     refusesSlabAndTypedPages: true,
     remapVmallocSizeIncludesGuard: false,
   },
-  '5.10': { ...v61, name: '5.10', elixirTag: 'v5.10.262', vmFaultFlags: VM_FAULT_BASE },
+  '5.10': {
+    ...v61,
+    name: '5.10',
+    elixirTag: 'v5.10',
+    vmFaultFlags: VM_FAULT_BASE,
+    functionNames: { __alloc_pages: '__alloc_pages_nodemask', do_set_pte: 'alloc_set_pte' },
+    doneCowOopsIn: 'alloc_set_pte',
+    pcpOrders: [0],
+    pcpHigh: 'six-batches',
+  },
   '6.1': v61,
-  '6.12': { ...v61, name: '6.12', elixirTag: 'v6.12.95', vmFaultFlags: without612, refcountCheckAfterMixedmap: true },
+  '6.12': {
+    ...v61,
+    name: '6.12',
+    elixirTag: 'v6.12',
+    vmFaultFlags: without612,
+    refcountCheckAfterMixedmap: true,
+    // struct page reads go through the folio now: page->compound_head, offset 8.
+    nullDeref: 'BUG: kernel NULL pointer dereference, address: 0000000000000008',
+    remapPteNoneBugOn: '!pte_none(ptep_get(pte))',
+    mixedNotOk: 'sigbus',
+    freeBuddyMapcount: 0,
+  },
 };
 
 /** Where each call of the format exists, for the refusal message of a profile that lacks it. */

@@ -39,7 +39,7 @@ import {
 } from './memory.ts';
 import { doMmap, doMunmap, insertVma, madviseDontneed, unmapRegion, vmGetPageProt } from './mm.ts';
 import { getPage } from './page_alloc.ts';
-import { PG_anon, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
+import { PG_anon, PG_buddy, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
 
 const NULL_ALLOCATION = 'NULL allocation';
 /** The calls whose record carries `at`. */
@@ -66,7 +66,11 @@ function remapVmallocRange(k: Kernel, vma: Vma, a: Allocation, pgoff: number): n
     // vmalloc_to_page() of the guard page is NULL, and vm_insert_page dereferences it.
     const page = (a.vmPfns as number[])[i];
     if (page === undefined)
-      throw new KernelDeath('oops', 'BUG: unable to handle kernel NULL pointer dereference in vm_insert_page()');
+      // 4.19's page_count() reads page->compound_head, at offset 8.
+      throw new KernelDeath(
+        'oops',
+        'BUG: unable to handle kernel NULL pointer dereference at 0000000000000008 in vm_insert_page()',
+      );
     const ret = vmInsertPage(k, vma, uaddr, page, 'write');
     if (ret) return ret;
   }
@@ -167,7 +171,8 @@ export class Simulation {
     if (f & PG_head) flags.push('head');
     if (f & PG_tail) flags.push('tail');
     if (f & PG_reserved) flags.push('reserved');
-    return { refcount: k.mem.pageCount(pfn), mapcount: k.mem.mapcount(pfn), flags };
+    const mapcount = f & PG_buddy ? k.profile.freeBuddyMapcount : k.mem.mapcount(pfn);
+    return { refcount: k.mem.pageCount(pfn), mapcount, flags };
   }
 
   /** mmap(2): do_mmap's checks, then the driver's f_op->mmap, then mmap_region's outcome. */
