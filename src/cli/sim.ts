@@ -1,43 +1,88 @@
-// npm run -s sim -- [--kernel K] FILE.json: the result document on stdout.
+// npm run -s sim -- [--kernel K] FILE.json        the result document (format v1)
+// npm run -s sim -- --trace [--kernel K] FILE.json  every step's trace as JSON lines
+// npm run -s sim -- --compare K1,K2[,...] FILE.json the steps whose results differ
 // Exit 0 when the scenario ran, 2 when it was refused, 1 on an internal error.
 import { readFileSync } from 'node:fs';
-import { INTERNAL_ERROR } from '../scenario/parse.ts';
+import { INTERNAL_ERROR, parseScenario } from '../scenario/parse.ts';
 import { formatDoc } from '../scenario/results.ts';
-import { simulate } from '../scenario/run.ts';
+import { compareProfiles, simulate, traceScenario } from '../scenario/run.ts';
+import type { KernelName } from '../scenario/types.ts';
 
-const USAGE = 'usage: npm run -s sim -- [--kernel K] FILE.json';
+const USAGE = 'usage: npm run -s sim -- [--kernel K] [--trace] [--compare K1,K2] FILE.json';
 
-function main(argv: string[]): number {
-  let kernel: string | undefined;
+interface Options {
+  kernel?: string;
+  trace: boolean;
+  compare?: string[];
+  file: string;
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const o: Partial<Options> & { trace: boolean } = { trace: false };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a === '--kernel') {
-      kernel = argv[++i];
-      if (kernel === undefined) return refuse(`--kernel needs a profile name\n${USAGE}`);
-    } else if (a.startsWith('--kernel=')) kernel = a.slice('--kernel='.length);
-    else if (a.startsWith('--')) return refuse(`unknown option ${a}\n${USAGE}`);
+    const value = (name: string): string | undefined => (a === name ? argv[++i] : a.slice(name.length + 1));
+    if (a === '--kernel' || a.startsWith('--kernel=')) {
+      o.kernel = value('--kernel');
+      if (!o.kernel) return '--kernel needs a profile name';
+    } else if (a === '--compare' || a.startsWith('--compare=')) {
+      const list = value('--compare');
+      if (!list) return '--compare needs profile names, e.g. --compare 4.19,6.1';
+      o.compare = list.split(',').filter(Boolean);
+      if (o.compare.length < 2) return '--compare needs at least two profiles, e.g. --compare 4.19,6.1';
+    } else if (a === '--trace') o.trace = true;
+    else if (a.startsWith('--')) return `unknown option ${a}`;
     else files.push(a);
   }
-  if (files.length !== 1) return refuse(USAGE);
-  const file = files[0] as string;
+  if (files.length !== 1) return 'give exactly one scenario file (- for standard input)';
+  if (o.compare && (o.trace || o.kernel))
+    return '--compare runs its own profiles: it does not go with --kernel or --trace';
+  return { ...o, file: files[0] as string };
+}
+
+function main(argv: string[]): number {
+  const opts = parseArgs(argv);
+  if (typeof opts === 'string') return refuse(`${opts}\n${USAGE}`);
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
   } catch (e) {
-    return refuse(`${file}: cannot read: ${(e as Error).message}`);
+    return refuse(`${opts.file}: cannot read: ${(e as Error).message}`);
   }
-  const out = simulate(text, { kernel });
-  if (!out.ok) {
-    // The parser turns its own exceptions into a message with this prefix: a ptlab bug.
-    if (out.message.startsWith(INTERNAL_ERROR)) {
-      process.stderr.write(`${file}: ${out.message}\n`);
-      return 1;
-    }
-    return refuse(`${file}: ${out.message}`);
+  if (opts.compare) {
+    const out = compareProfiles(text, opts.compare);
+    if (!out.ok) return refused(opts.file, out.message);
+    for (const d of out.differences) process.stdout.write(`${JSON.stringify(d)}\n`);
+    const steps = out.docs[0]?.results.length ?? 0;
+    process.stdout.write(`${JSON.stringify({ compared: opts.compare, steps, differ: out.differences.length })}\n`);
+    return 0;
   }
+  if (opts.trace) {
+    const parsed = parseScenario(text, { kernel: opts.kernel as KernelName | undefined });
+    if (!parsed.ok) return refused(opts.file, parsed.message);
+    const { doc, traces } = traceScenario(parsed.scenario);
+    const lines: string[] = [];
+    doc.results.forEach((result, step) => {
+      for (const e of traces[step] ?? []) lines.push(JSON.stringify({ step, ...e }));
+      lines.push(JSON.stringify({ step, result }));
+    });
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  }
+  const out = simulate(text, { kernel: opts.kernel });
+  if (!out.ok) return refused(opts.file, out.message);
   process.stdout.write(formatDoc(out.doc));
   return 0;
+}
+
+/** The parser turns its own exceptions into a message with INTERNAL_ERROR first: a ptlab bug, exit 1. */
+function refused(file: string, message: string): number {
+  if (message.includes(INTERNAL_ERROR)) {
+    process.stderr.write(`${file}: ${message}\n`);
+    return 1;
+  }
+  return refuse(`${file}: ${message}`);
 }
 
 function refuse(message: string): number {

@@ -29,6 +29,7 @@ import {
   VM_WRITE,
   X86_PF_INSTR,
   X86_PF_PROT,
+  X86_PF_USER,
   X86_PF_WRITE,
 } from './constants.ts';
 import { type Kernel, KernelDeath, type Vma } from './kernel.ts';
@@ -39,12 +40,14 @@ import {
   pageTablePageAlloc,
   pageTablePageFree,
   pteAlloc,
+  pteText,
   vmNormalPage,
   walkToPmd,
 } from './memory.ts';
 import { findVma } from './mm.ts';
 import { allocPages, putPage } from './page_alloc.ts';
 import { OWNER_ANON, PG_anon, PG_dirty } from './physmem.ts';
+import { change, check, enter, hex } from './trace.ts';
 
 /** The driver's vm_operations_struct->fault, provided by the step runner. */
 export type FaultHandler = (
@@ -85,6 +88,12 @@ function pteAllows(flags: number, access: Access): boolean {
   return true;
 }
 
+function accessErrorText(errorCode: number): string {
+  if ((errorCode & X86_PF_WRITE) !== 0) return 'write fault && !(vma->vm_flags & VM_WRITE)';
+  if ((errorCode & X86_PF_PROT) !== 0) return 'read or exec fault on a present page (X86_PF_PROT)';
+  return '!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))';
+}
+
 /** access_error(): the VMA's permissions against the #PF error code. */
 function accessError(errorCode: number, vma: Vma): boolean {
   if ((errorCode & X86_PF_WRITE) !== 0) return (vma.flags & VM_WRITE) === 0;
@@ -104,7 +113,17 @@ export function touch(
 ): TouchOutcome {
   const log = new TouchLog();
   const faults = log.faults;
-  if (addr < 0 || addr >= TASK_SIZE) return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults };
+  if (
+    check(
+      k,
+      'do_user_addr_fault',
+      addr < 0 || addr >= TASK_SIZE,
+      'address outside the user address space',
+      'SIGSEGV, SEGV_MAPERR',
+    )
+  ) {
+    return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults };
+  }
   for (let attempt = 0; ; attempt++) {
     const pte = lookupPte(k, addr);
     if (pte && pteAllows(k.pt.pteFlagsAt(pte.index), access)) {
@@ -134,24 +153,55 @@ function doUserAddrFault(
   handlerFor: (vma: Vma) => FaultHandler | null,
   log: TouchLog,
 ): Omit<TouchOutcome, 'faults'> | null {
+  const fn = 'do_user_addr_fault';
+  enter(k, fn);
+  if (k.trace) change(k, fn, `#PF at ${hex(addr)}, error code ${hex(errorCode | X86_PF_USER)}`);
   // lock_mm_and_find_vma()
   const vma = findVma(k, addr);
-  if (!vma || addr < vma.start) return { signal: 'SIGSEGV', code: 'SEGV_MAPERR' };
-  if (accessError(errorCode, vma)) return { signal: 'SIGSEGV', code: 'SEGV_ACCERR' };
+  if (
+    check(k, fn, !vma || addr < vma.start, '!vma || address < vma->vm_start', 'SIGSEGV, SEGV_MAPERR (bad_area)') ||
+    !vma
+  ) {
+    return { signal: 'SIGSEGV', code: 'SEGV_MAPERR' };
+  }
+  if (check(k, 'access_error', accessError(errorCode, vma), accessErrorText(errorCode), 'SIGSEGV, SEGV_ACCERR')) {
+    return { signal: 'SIGSEGV', code: 'SEGV_ACCERR' };
+  }
   const fault = handleMmFault(k, vma, addr, errorCode, handlerFor(vma), log);
   // VM_FAULT_RETRY: retried (6.1 loops; 4.19 retries once, then the access faults
   // again); VM_FAULT_COMPLETED: the access is simply re-executed.
-  if ((fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)) !== 0) return null;
-  if ((fault & VM_FAULT_ERROR) === 0) return null;
-  if ((fault & VM_FAULT_OOM) !== 0) {
-    // pagefault_out_of_memory()
-    if (k.profile.faultOom === 'oom-kill') return { signal: 'SIGKILL', code: null };
-    return null; // "Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF"
+  if (check(k, fn, (fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)) !== 0, 'fault & VM_FAULT_RETRY', 'retry the fault'))
+    return null;
+  if (!check(k, fn, (fault & VM_FAULT_ERROR) !== 0, 'fault & VM_FAULT_ERROR', 'the error branch')) return null;
+  if (check(k, fn, (fault & VM_FAULT_OOM) !== 0, 'fault & VM_FAULT_OOM', 'pagefault_out_of_memory()')) {
+    enter(k, 'pagefault_out_of_memory');
+    if (k.profile.faultOom === 'oom-kill') {
+      if (k.trace) change(k, 'pagefault_out_of_memory', 'out_of_memory(): the OOM killer kills the process (SIGKILL)');
+      return { signal: 'SIGKILL', code: null };
+    }
+    if (k.trace) change(k, 'pagefault_out_of_memory', '"Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF"');
+    return null;
   }
-  if ((fault & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) !== 0) return { signal: 'SIGBUS', code: 'BUS_MCEERR_AR' };
-  if ((fault & VM_FAULT_SIGBUS) !== 0) return { signal: 'SIGBUS', code: 'BUS_ADRERR' };
-  if ((fault & VM_FAULT_SIGSEGV) !== 0) return { signal: 'SIGSEGV', code: 'SEGV_MAPERR' };
-  throw new KernelDeath('oops', 'BUG()'); // VM_FAULT_FALLBACK alone
+  const hw = (fault & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) !== 0;
+  if (check(k, fn, hw, 'fault & (VM_FAULT_HWPOISON|VM_FAULT_HWPOISON_LARGE)', 'SIGBUS, BUS_MCEERR_AR (do_sigbus)')) {
+    return { signal: 'SIGBUS', code: 'BUS_MCEERR_AR' };
+  }
+  if (check(k, fn, (fault & VM_FAULT_SIGBUS) !== 0, 'fault & VM_FAULT_SIGBUS', 'SIGBUS, BUS_ADRERR (do_sigbus)')) {
+    return { signal: 'SIGBUS', code: 'BUS_ADRERR' };
+  }
+  if (
+    check(
+      k,
+      fn,
+      (fault & VM_FAULT_SIGSEGV) !== 0,
+      'fault & VM_FAULT_SIGSEGV',
+      'SIGSEGV, SEGV_MAPERR (bad_area_nosemaphore)',
+    )
+  ) {
+    return { signal: 'SIGSEGV', code: 'SEGV_MAPERR' };
+  }
+  check(k, fn, true, 'none of OOM, SIGBUS, HWPOISON, SIGSEGV (VM_FAULT_FALLBACK)', 'BUG(): oops');
+  throw new KernelDeath('oops', 'BUG()');
 }
 
 /** handle_mm_fault() → __handle_mm_fault() → handle_pte_fault(). */
@@ -163,13 +213,19 @@ function handleMmFault(
   handler: FaultHandler | null,
   log: TouchLog,
 ): number {
+  enter(k, 'handle_mm_fault');
   const address = addr - (addr % PAGE_SIZE);
   const pmd = walkToPmd(k, address);
   const table = k.pt.child(pmd, address);
   const index = table >= 0 ? k.pt.pteIndex(table, address) : -1;
   const write = (errorCode & X86_PF_WRITE) !== 0;
-  if (index < 0 || k.pt.pteNone(index)) return doFault(k, vma, address, pmd, write, handler, log);
-  if (write && (k.pt.pteFlagsAt(index) & _PAGE_RW) === 0) return doWpPage(k, vma, table, index);
+  enter(k, 'handle_pte_fault');
+  if (check(k, 'handle_pte_fault', index < 0 || k.pt.pteNone(index), 'pte_none(vmf->orig_pte)', 'do_fault()')) {
+    return doFault(k, vma, address, pmd, write, handler, log);
+  }
+  const wp = write && (k.pt.pteFlagsAt(index) & _PAGE_RW) === 0;
+  if (check(k, 'handle_pte_fault', wp, 'FAULT_FLAG_WRITE && !pte_write(entry)', 'do_wp_page()'))
+    return doWpPage(k, vma, table, index);
   // A spurious fault: the entry already allows the access.
   return 0;
 }
@@ -184,7 +240,11 @@ function doFault(
   handler: FaultHandler | null,
   log: TouchLog,
 ): number {
-  if (!handler) {
+  enter(k, 'do_fault');
+  if (
+    check(k, 'do_fault', !handler, '!vma->vm_ops->fault', 'VM_FAULT_SIGBUS unless the PTE appeared meanwhile') ||
+    !handler
+  ) {
     // "The VMA was not fully populated on mmap() or missing VM_DONTEXPAND"
     const pte = lookupPte(k, address);
     return pte && !k.pt.pteNone(pte.index) ? VM_FAULT_NOPAGE : VM_FAULT_SIGBUS;
@@ -212,10 +272,21 @@ function doReadOrSharedFault(
   log: TouchLog,
   prealloc: { pfn: number },
 ): number {
+  enter(k, write ? 'do_shared_fault' : 'do_read_fault');
   const fault = doDoFault(k, vma, address, pmd, write, handler, log, prealloc);
   if ((fault.ret & FAULT_DONE) !== 0) return fault.ret;
   // VM_FAULT_DONE_COW here leaves vmf->page unset, and finish_fault() dereferences it.
-  if (fault.page < 0) throw new KernelDeath('oops', `${k.profile.nullDeref} in ${k.profile.doneCowOopsIn}()`);
+  if (
+    check(
+      k,
+      'finish_fault',
+      fault.page < 0,
+      'vmf->page == NULL (VM_FAULT_DONE_COW outside a COW fault)',
+      'NULL pointer dereference: oops',
+    )
+  ) {
+    throw new KernelDeath('oops', `${k.profile.nullDeref} in ${k.profile.doneCowOopsIn}()`);
+  }
   const ret = fault.ret | finishFault(k, vma, address, pmd, fault.page, write, false, prealloc);
   if ((ret & FAULT_DONE) !== 0) putPage(k, fault.page);
   return ret;
@@ -231,6 +302,7 @@ function doCowFault(
   log: TouchLog,
   prealloc: { pfn: number },
 ): number {
+  enter(k, 'do_cow_fault');
   const cowPage = allocPages(k, 0, false, OWNER_ANON, 0);
   const fault = doDoFault(k, vma, address, pmd, true, handler, log, prealloc);
   if ((fault.ret & FAULT_DONE) !== 0) {
@@ -257,17 +329,39 @@ function doDoFault(
   log: TouchLog,
   prealloc: { pfn: number },
 ): { ret: number; page: number } {
+  enter(k, '__do_fault');
   if (k.pt.child(pmd, address) < 0) prealloc.pfn = pageTablePageAlloc(k);
   if (log.faults.length >= MAX_HANDLER_CALLS) {
     log.loop = true;
     return { ret: VM_FAULT_SIGBUS, page: -1 };
   }
   const pgoff = vma.pgoff + (address - vma.start) / PAGE_SIZE;
+  if (k.trace) change(k, '__do_fault', `vma->vm_ops->fault(vmf) with vmf->pgoff ${pgoff}`);
   const r = handler(vma, address, pgoff, write);
   log.faults.push(r.record);
-  if ((r.ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) !== 0) return r;
+  const passUp = (r.ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) !== 0;
+  if (
+    check(
+      k,
+      '__do_fault',
+      passUp,
+      'ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)',
+      'returned as is',
+    )
+  )
+    return r;
   // PageHWPoison(vmf->page) reads vmf->page: a handler that returned 0 without it oopses here.
-  if (r.page < 0) throw new KernelDeath('oops', `${k.profile.nullDeref} in __do_fault()`);
+  if (
+    check(
+      k,
+      '__do_fault',
+      r.page < 0,
+      'PageHWPoison(vmf->page) with vmf->page == NULL',
+      'NULL pointer dereference: oops',
+    )
+  ) {
+    throw new KernelDeath('oops', `${k.profile.nullDeref} in __do_fault()`);
+  }
   return r;
 }
 
@@ -282,9 +376,10 @@ function finishFault(
   cow: boolean,
   prealloc: { pfn: number },
 ): number {
+  enter(k, 'finish_fault');
   const table = pteAlloc(k, pmd, address, prealloc);
   const index = k.pt.pteIndex(table, address);
-  if (!k.pt.pteNone(index)) return VM_FAULT_NOPAGE;
+  if (check(k, 'finish_fault', !k.pt.pteNone(index), '!pte_none(*vmf->pte)', 'VM_FAULT_NOPAGE')) return VM_FAULT_NOPAGE;
   let entry = vma.pageProt;
   if (write) {
     entry |= _PAGE_DIRTY | _PAGE_SOFT_DIRTY; // pte_mkdirty
@@ -298,14 +393,24 @@ function finishFault(
   }
   pageAddFileRmap(k, page);
   k.pt.setPte(table, index, page, entry);
+  if (k.trace) change(k, 'do_set_pte', `set_pte_at: PTE ${pteText(page, entry)}${cow ? ' (the private copy)' : ''}`);
   return 0;
 }
 
 /** do_wp_page(): a write to a present read-only PTE of a writable VMA. */
 function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
+  enter(k, 'do_wp_page');
   const old = vmNormalPage(k, index);
   const flags = k.pt.pteFlagsAt(index);
-  if ((vma.flags & (VM_SHARED | VM_MAYSHARE)) !== 0) {
+  if (
+    check(
+      k,
+      'do_wp_page',
+      (vma.flags & (VM_SHARED | VM_MAYSHARE)) !== 0,
+      'vma->vm_flags & (VM_SHARED | VM_MAYSHARE)',
+      'reuse the page (wp_page_reuse)',
+    )
+  ) {
     // wp_pfn_shared() / wp_page_shared() without ->pfn_mkwrite / ->page_mkwrite: reuse.
     k.pt.setPteFlags(index, flags | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_RW);
     return 0;
@@ -316,6 +421,7 @@ function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
     return 0;
   }
   // wp_page_copy(): a private anonymous copy replaces the mapping.
+  enter(k, 'wp_page_copy');
   const copy = allocPages(k, 0, false, OWNER_ANON, 0);
   k.mem.setFlags(copy, PG_anon);
   pageAddFileRmap(k, copy);
@@ -323,6 +429,8 @@ function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
   if ((vma.flags & VM_WRITE) !== 0) entry |= _PAGE_RW;
   if ((flags & _PAGE_SPECIAL) !== 0) k.mem.addPfnmaps(k.pt.ptePfn(index), -1);
   k.pt.setPte(table, index, copy, entry & ~_PAGE_SPECIAL);
+  if (k.trace)
+    change(k, 'wp_page_copy', `set_pte_at: PTE ${pteText(copy, entry & ~_PAGE_SPECIAL)} (a private anonymous copy)`);
   if (old >= 0) {
     pageRemoveRmap(k, old);
     putPage(k, old);

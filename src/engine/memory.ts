@@ -25,6 +25,7 @@ import { type Kernel, KernelDeath, type Vma } from './kernel.ts';
 import { allocPages, freeThePage, getPage, putPage } from './page_alloc.ts';
 import { LEVEL_NAMES, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
 import { OWNER_FREE, OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
+import { objectsOnPage } from './slab.ts';
 import { change, check, enter, hex } from './trace.ts';
 
 /** Which mmap lock the caller holds: f_op->mmap runs with it for write, ->fault for read. */
@@ -299,7 +300,16 @@ export function insertPageIntoPteLocked(k: Kernel, vma: Vma, table: number, inde
   getPage(k, page);
   pageAddFileRmap(k, page);
   k.pt.setPte(table, index, page, vma.pageProt);
-  if (k.trace) change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
+  if (k.trace) {
+    change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
+    const objects = objectsOnPage(k, page);
+    if (objects.length > 0) {
+      const list = objects
+        .map((o) => `${k.allocs[o.slot]?.id} (bytes ${o.offset}..${o.offset + o.size - 1})`)
+        .join(', ');
+      change(k, fn, `a slab page is mapped: the process sees the whole page, with the kmalloc objects ${list}`);
+    }
+  }
   return 0;
 }
 

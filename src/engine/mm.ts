@@ -193,8 +193,7 @@ export function madviseDontneed(k: Kernel, start: number, len: number): number {
   let addr = start;
   for (;;) {
     const vma = findVma(k, addr);
-    if (check(k, fn, !vma, '!vma', '-ENOMEM')) return -errno.ENOMEM;
-    if (!vma) return -errno.ENOMEM;
+    if (check(k, fn, !vma, '!vma', '-ENOMEM') || !vma) return -errno.ENOMEM;
     if (check(k, fn, addr < vma.start, 'start < vma->vm_start (a hole)', '-ENOMEM once the rest is done')) {
       unmappedError = -errno.ENOMEM;
       addr = vma.start;

@@ -144,3 +144,20 @@ export function kfree(k: Kernel, a: KmallocObject): void {
   if ((k.mem.flags(pfn) & PG_head) !== 0) putPage(k, pfn);
   else freePages(k, pfn, order);
 }
+
+/** The kmalloc objects whose bytes lie on a slab page: what a mapping of that page exposes. */
+export function objectsOnPage(k: Kernel, pfn: number): { slot: number; offset: number; size: number }[] {
+  if (k.mem.owner(pfn) !== OWNER_SLAB) return [];
+  const cache = k.caches[k.mem.ownerIndex(pfn)] as KmemCache;
+  const slab = cache.slabs.find((s) => s.pfn >= 0 && pfn >= s.pfn && pfn < s.pfn + (1 << s.order));
+  if (!slab) return [];
+  const pageStart = (pfn - slab.pfn) * PAGE_SIZE;
+  const out: { slot: number; offset: number; size: number }[] = [];
+  slab.objectOwner.forEach((slot, i) => {
+    const start = i * cache.size;
+    if (slot >= 0 && start < pageStart + PAGE_SIZE && start + cache.size > pageStart) {
+      out.push({ slot, offset: start - pageStart, size: cache.size });
+    }
+  });
+  return out;
+}

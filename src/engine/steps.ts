@@ -28,9 +28,12 @@ import {
   type LockHeld,
   lookupPte,
   remapPfnRange,
+  VMF_ERROR_RULE,
+  VMF_INSERT_PAGE_RULE,
   vmfError,
   vmfInsertMixed,
   vmfInsertPage,
+  vmfInsertPageResult,
   vmfInsertPfn,
   vmInsertPage,
   vmInsertPages,
@@ -40,8 +43,11 @@ import {
 import { doMmap, doMunmap, insertVma, madviseDontneed, unmapRegion, vmGetPageProt } from './mm.ts';
 import { getPage } from './page_alloc.ts';
 import { PG_anon, PG_buddy, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
+import { change, check, enter, otherContext, type TraceEvent } from './trace.ts';
 
 const NULL_ALLOCATION = 'NULL allocation';
+/** An mmap() that failed gave the process no address: whatever it uses is an unmapped range. */
+const NO_ADDRESS = 'the mmap() of this mapping failed, so its range is unmapped (no VMA)';
 /** The calls whose record carries `at`. */
 const CALLS_WITH_AT = new Set([
   'vm_insert_page',
@@ -98,6 +104,17 @@ export class Simulation {
     return new Simulation(this.scenario, this.kernel.clone(), this.dead);
   }
 
+  /** Run step i and return its result with the trace of what the kernel did on the way. */
+  runStepTraced(i: number): { result: StepResult; trace: TraceEvent[] } {
+    const trace: TraceEvent[] = [];
+    this.kernel.trace = trace;
+    try {
+      return { result: this.runStep(i), trace };
+    } finally {
+      this.kernel.trace = null;
+    }
+  }
+
   /** Run step i (steps run in order; the caller keeps the order). */
   runStep(i: number): StepResult {
     if (this.dead) return { skipped: this.dead };
@@ -125,20 +142,24 @@ export class Simulation {
         return this.mmap(step);
       case 'touch': {
         const m = k.mappings.get(step.mmap) as Mapping;
-        if (m.start === null) return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults: [] };
+        if (check(k, 'do_user_addr_fault', m.start === null, NO_ADDRESS, 'SIGSEGV, SEGV_MAPERR') || m.start === null) {
+          return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults: [] };
+        }
         const addr = m.start + step.page * PAGE_SIZE;
         const o = touch(k, addr, step.access, (vma) => this.faultHandler(vma));
         return { signal: o.signal, code: o.code, faults: o.faults };
       }
       case 'munmap': {
         const m = k.mappings.get(step.mmap) as Mapping;
-        if (m.start === null) return { ret: 0 };
+        if (check(k, 'do_munmap', m.start === null, NO_ADDRESS, '0') || m.start === null) return { ret: 0 };
         const { start, len } = range(m, step.first, step.count);
         return { ret: errnoName(doMunmap(k, start, len)) };
       }
       case 'madvise': {
         const m = k.mappings.get(step.mmap) as Mapping;
-        if (m.start === null) return { ret: errnoName(-errno.ENOMEM) };
+        if (check(k, 'madvise_walk_vmas', m.start === null, NO_ADDRESS, '-ENOMEM') || m.start === null) {
+          return { ret: errnoName(-errno.ENOMEM) };
+        }
         const { start, len } = range(m, step.first, step.count);
         return { ret: errnoName(madviseDontneed(k, start, len)) };
       }
@@ -204,6 +225,13 @@ export class Simulation {
       mapping,
     };
     for (const f of driver.vmFlagsSet) vma.flags |= VM_FLAG_BY_NAME.get(f) as number;
+    enter(k, 'mmap_region');
+    if (k.trace)
+      change(
+        k,
+        'mmap_region',
+        `call_mmap(): the driver's handler runs with vm_flags ${vmFlagNames(vma.flags).join('|')}`,
+      );
     const calls: CallRecord[] = [];
     let ret = 0;
     for (const call of driver.mmap) {
@@ -215,7 +243,16 @@ export class Simulation {
       }
     }
     const vmFlags = vmFlagNames(vma.flags);
-    if (ret !== 0) {
+    if (
+      check(k, 'mmap_region', ret !== 0, 'error = call_mmap(file, vma)', 'unmap_and_free_vma: undo the partial mapping')
+    ) {
+      if (k.trace && ret > 0) {
+        change(
+          k,
+          'mmap_region',
+          `the handler returned ${ret}, a positive value: mmap() hands it to the process as an address, with no mapping behind it`,
+        );
+      }
       // "Undo any partial mapping done by a device driver."
       unmapRegion(k, vma.start, vma.end);
       return { ret: ret > 0 ? ret : errnoName(ret), calls, vm_flags: vmFlags };
@@ -231,7 +268,7 @@ export class Simulation {
    */
   private call(
     vma: Vma,
-    call: DriverCall | { call: 'vmf_insert_page' | 'vmf_insert_pfn' | 'vmf_insert_mixed'; page: PageRef },
+    call: DriverCall | VmfCall,
     addr: number,
     lock: LockHeld,
   ): { record: CallRecord; value: number | null } {
@@ -246,6 +283,8 @@ export class Simulation {
     }
     if (pages.includes(-1)) return { record: { call: call.call, ret: null, error: NULL_ALLOCATION }, value: null };
     const page = pages[0] as number;
+    // The same call in the other context, answered on a copy of the state before it.
+    const before = k.trace ? { kernel: k.clone(), vma: { ...vma } } : null;
     let value: number;
     let remaining: number | undefined;
     switch (call.call) {
@@ -287,7 +326,52 @@ export class Simulation {
         ? { call: call.call, at: call.at, ret }
         : { call: call.call, ret };
     if (remaining !== undefined) record.remaining = remaining;
+    if (before) this.traceOtherContext(before.kernel, before.vma, call, addr, lock, value);
     return { record, value };
+  }
+
+  /**
+   * The seed's question made visible: what the same call gives in the other
+   * context (errno in f_op->mmap, vm_fault_t in ->fault), run on `before`.
+   */
+  private traceOtherContext(
+    before: Kernel,
+    vma: Vma,
+    call: DriverCall | VmfCall,
+    addr: number,
+    lock: LockHeld,
+    value: number,
+  ): void {
+    const k = this.kernel;
+    const isInsert =
+      call.call === 'vm_insert_page' || call.call === 'vm_insert_kmem_page' || call.call === 'vmf_insert_page';
+    if (!isInsert && lock === 'read') return;
+    const toFault = lock === 'write' && call.call !== 'vmf_insert_page';
+    // The errno twin of vmf_insert_page is vm_insert_page; the other calls keep their name.
+    const twin = (call.call === 'vmf_insert_page' ? { ...call, call: 'vm_insert_page' } : call) as DriverCall;
+    const otherLock: LockHeld = toFault ? 'read' : 'write';
+    const sim = new Simulation(this.scenario, before);
+    let text: string;
+    try {
+      const err = sim.call(vma, twin, addr, otherLock).value ?? 0;
+      if (toFault) {
+        const name = (v: number) => vmFaultName(v, k.profile.vmFaultFlags);
+        const viaInsert = vmfInsertPageResult(err);
+        const viaError = err === 0 ? VM_FAULT_NOPAGE : vmfError(err);
+        text = `in a ->fault handler ${twin.call} returns ${errnoName(err)}; vmf_insert_page() makes that ${name(viaInsert)} (${VMF_INSERT_PAGE_RULE}); vmf_error() would give ${name(viaError)} (${VMF_ERROR_RULE}); the process then ${faultOutcome(viaInsert, k)}`;
+      } else {
+        const mmapRet = err ? `mmap() fails with ${errnoName(err)}` : 'mmap() succeeds';
+        const bogus =
+          call.call === 'vmf_insert_page' && lock === 'write'
+            ? `; vmf_insert_page() returned ${vmFaultName(value, k.profile.vmFaultFlags)} here, a positive number that mmap() hands out as an address`
+            : '';
+        text = `in f_op->mmap ${twin.call} returns ${errnoName(err)} and ${mmapRet}${bogus}`;
+      }
+    } catch (e) {
+      if (!(e instanceof KernelDeath)) throw e;
+      text = `in ${toFault ? 'a ->fault handler (mmap lock held for read)' : 'f_op->mmap'} the same call oopses: ${e.what}`;
+    }
+    otherContext(k, call.call, toFault ? 'fault' : 'mmap', text);
   }
 
   /** A driver that passes a page of memory it already freed uses a stale pointer. */
@@ -315,12 +399,15 @@ export class Simulation {
     pgoff: number,
     record: FaultRecord,
   ): { ret: number; page: number } {
+    const k = this.kernel;
     const hits = vma.mapping.ruleHits;
     const i = rules.findIndex(
       (r, n) => (r.pgoff === '*' || r.pgoff === pgoff) && (r.times === null || (hits[n] as number) < r.times),
     );
-    if (i < 0) return { ret: VM_FAULT_SIGBUS, page: -1 };
+    if (check(k, 'vm_ops->fault', i < 0, `no rule matches vmf->pgoff ${pgoff}`, 'VM_FAULT_SIGBUS'))
+      return { ret: VM_FAULT_SIGBUS, page: -1 };
     hits[i] = (hits[i] as number) + 1;
+    if (k.trace) change(k, 'vm_ops->fault', `rule ${i} matches vmf->pgoff ${pgoff} (match ${hits[i]})`);
     const action = (rules[i] as FaultRule).action;
     switch (action.kind) {
       case 'return':
@@ -348,6 +435,19 @@ export class Simulation {
       }
     }
   }
+}
+
+type VmfCall = { call: 'vmf_insert_page' | 'vmf_insert_pfn' | 'vmf_insert_mixed'; page: PageRef };
+
+/** What the process sees after its fault handler returned v. */
+function faultOutcome(v: number, k: Kernel): string {
+  if (v & VM_FAULT_OOM) {
+    return k.profile.faultOom === 'oom-kill'
+      ? 'is killed by the OOM killer (SIGKILL)'
+      : 'retries the access for as long as it lasts';
+  }
+  if (v & VM_FAULT_SIGBUS) return 'gets SIGBUS (BUS_ADRERR)';
+  return 're-executes the access, which succeeds once a PTE allows it';
 }
 
 function range(m: Mapping, first: number | null, count: number | null): { start: number; len: number } {

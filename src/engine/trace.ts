@@ -87,13 +87,18 @@ const FILES: Record<string, string> = {
   kfree: 'mm/slub.c',
   allocate_slab: 'mm/slub.c',
   discard_slab: 'mm/slub.c',
+  'vm_ops->fault': 'include/linux/mm.h',
+  mmap_handler: 'include/linux/fs.h',
 };
 
 /** The seed proposal's own code is not in any tree: link the patch itself. */
 const SEED_PATCH = 'https://lore.kernel.org/all/20181003185854.GA1174@jordon-HP-15-Notebook-PC/';
 
+/** The driver's own code is the scenario: its events link the interface it implements. */
+const ALIASES: Record<string, string> = { 'vm_ops->fault': 'vm_operations_struct', mmap_handler: 'file_operations' };
+
 export function sourceRef(profile: Profile, fn: string): SourceRef {
-  const name = profile.functionNames[fn] ?? fn;
+  const name = ALIASES[fn] ?? profile.functionNames[fn] ?? fn;
   const url =
     fn === 'vm_insert_kmem_page' ? SEED_PATCH : `https://elixir.bootlin.com/linux/${profile.elixirTag}/C/ident/${name}`;
   return { file: FILES[fn] ?? 'mm/memory.c', function: name, url };
