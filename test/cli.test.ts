@@ -52,4 +52,35 @@ describe('npm run sim', () => {
     const out = execFileSync(tsx, ['src/cli/sim.ts', '-'], { cwd: root, encoding: 'utf8', input: text });
     expect(JSON.parse(out).results).toEqual([{ ret: 'ok' }]);
   });
+
+  it("--trace prints JSON lines: each step's events with source links, then its result", () => {
+    const r = sim('--trace', 'test/conformance/vm_insert_page-kmalloc-slab.json');
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const results = lines.filter((l) => 'result' in l);
+    expect(results).toHaveLength(11);
+    const slab = lines.find((l) => l.step === 5 && l.kind === 'check' && l.check === 'PageSlab(page)' && l.taken);
+    expect(slab).toMatchObject({ outcome: '-EINVAL', src: { file: 'mm/memory.c' } });
+    expect(slab.src.url).toBe('https://elixir.bootlin.com/linux/v6.1/C/ident/validate_page_before_insert');
+  });
+
+  it('--compare prints the differing steps and a summary', () => {
+    const r = sim('--compare', '4.19,6.1', 'test/conformance/vm_insert_page-kmalloc-slab.json');
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toEqual({ compared: ['4.19', '6.1'], steps: 11, differ: 3 });
+    expect(lines[0]).toMatchObject({ step: 5, op: 'mmap', results: { '4.19': { ret: 0 }, '6.1': { ret: 0 } } });
+  });
+
+  it('--compare refuses a scenario a profile cannot run, naming the profile', () => {
+    const r = sim('--compare', '4.19,6.1', 'test/conformance/vm_map_pages-exact.json');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/under 4\.19: step 1 .*vm_map_pages was added in 5\.2/);
+  });
 });
