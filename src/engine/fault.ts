@@ -126,17 +126,17 @@ export function touch(
   }
   for (let attempt = 0; ; attempt++) {
     const pte = lookupPte(k, addr);
-    if (pte && pteAllows(k.pt.pteFlagsAt(pte.index), access)) {
+    if (pte >= 0 && pteAllows(k.pt.pteFlagsAt(pte), access)) {
       // The CPU sets accessed (and dirty on a write) as it walks.
-      let f = k.pt.pteFlagsAt(pte.index) | _PAGE_ACCESSED;
+      let f = k.pt.pteFlagsAt(pte) | _PAGE_ACCESSED;
       if (access === 'write') f |= _PAGE_DIRTY;
-      k.pt.setPteFlags(pte.index, f);
+      k.pt.setPteFlags(pte, f);
       return { signal: null, code: null, faults };
     }
     // Faults that do not reach the driver (COW, spurious) resolve at once; this only bounds a bug.
     if (attempt > 4 * MAX_HANDLER_CALLS) return { signal: 'LOOP', code: null, faults };
     let errorCode = 0;
-    if (pte && (k.pt.pteFlagsAt(pte.index) & _PAGE_PRESENT) !== 0) errorCode |= X86_PF_PROT;
+    if (pte >= 0 && (k.pt.pteFlagsAt(pte) & _PAGE_PRESENT) !== 0) errorCode |= X86_PF_PROT;
     if (access === 'write') errorCode |= X86_PF_WRITE;
     if (access === 'exec') errorCode |= X86_PF_INSTR;
     const outcome = doUserAddrFault(k, addr, errorCode, handlerFor, log);
@@ -247,7 +247,7 @@ function doFault(
   ) {
     // "The VMA was not fully populated on mmap() or missing VM_DONTEXPAND"
     const pte = lookupPte(k, address);
-    return pte && !k.pt.pteNone(pte.index) ? VM_FAULT_NOPAGE : VM_FAULT_SIGBUS;
+    return pte >= 0 && !k.pt.pteNone(pte) ? VM_FAULT_NOPAGE : VM_FAULT_SIGBUS;
   }
   const prealloc = { pfn: -1 };
   const ret =
@@ -392,7 +392,7 @@ function finishFault(
     k.mem.setFlags(head, k.mem.flags(head) | PG_dirty); // fault_dirty_shared_page
   }
   pageAddFileRmap(k, page);
-  k.pt.setPte(table, index, page, entry);
+  k.pt.setPte(index, page, entry);
   if (k.trace) change(k, 'do_set_pte', `set_pte_at: PTE ${pteText(page, entry)}${cow ? ' (the private copy)' : ''}`);
   return 0;
 }
@@ -428,7 +428,7 @@ function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
   let entry = vma.pageProt | _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
   if ((vma.flags & VM_WRITE) !== 0) entry |= _PAGE_RW;
   if ((flags & _PAGE_SPECIAL) !== 0) k.mem.addPfnmaps(k.pt.ptePfn(index), -1);
-  k.pt.setPte(table, index, copy, entry & ~_PAGE_SPECIAL);
+  k.pt.setPte(index, copy, entry & ~_PAGE_SPECIAL);
   if (k.trace)
     change(k, 'wp_page_copy', `set_pte_at: PTE ${pteText(copy, entry & ~_PAGE_SPECIAL)} (a private anonymous copy)`);
   if (old >= 0) {

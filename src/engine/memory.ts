@@ -86,6 +86,8 @@ function tableAlloc(k: Kernel, parent: number, addr: number, level: number, prea
 
 /** walk_to_pmd(): p4d (folded), pud and pmd tables for addr. */
 export function walkToPmd(k: Kernel, addr: number): number {
+  const cached = k.pt.pmdTable(addr);
+  if (cached >= 0) return cached;
   const pud = tableAlloc(k, k.pt.pgd, addr, LEVEL_PUD);
   return tableAlloc(k, pud, addr, LEVEL_PMD);
 }
@@ -96,22 +98,22 @@ export function pteAlloc(k: Kernel, pmd: number, addr: number, prealloc?: { pfn:
 }
 
 /** __get_locked_pte(): the PTE slot for addr (tables allocated as needed). */
-export function getLockedPte(k: Kernel, addr: number): { table: number; index: number } {
-  const table = pteAlloc(k, walkToPmd(k, addr), addr);
-  return { table, index: k.pt.pteIndex(table, addr) };
+export function getLockedPte(k: Kernel, addr: number): number {
+  const table = k.pt.pteTable(addr);
+  return k.pt.pteIndex(table >= 0 ? table : pteAlloc(k, walkToPmd(k, addr), addr), addr);
 }
 
-/** The present-or-not PTE at addr without allocating anything (a read for display or a walk). */
-export function lookupPte(k: Kernel, addr: number): { table: number; index: number } | null {
+/** The PTE handle for addr without allocating anything (a read for display or a walk), or -1. */
+export function lookupPte(k: Kernel, addr: number): number {
   const table = k.pt.pteTable(addr);
-  return table < 0 ? null : { table, index: k.pt.pteIndex(table, addr) };
+  return table < 0 ? -1 : k.pt.pteIndex(table, addr);
 }
 
 // ---- rmap and zap ---------------------------------------------------------
 
 /** set_pte_at(pte_mkspecial(pfn_pte(pfn, prot))): no reference, no mapcount. */
-function setSpecialPte(k: Kernel, table: number, index: number, pfn: number, prot: number): void {
-  k.pt.setPte(table, index, pfn, prot | _PAGE_SPECIAL);
+function setSpecialPte(k: Kernel, index: number, pfn: number, prot: number): void {
+  k.pt.setPte(index, pfn, prot | _PAGE_SPECIAL);
   if (k.trace)
     change(k, 'insert_pfn', `set_pte_at: special PTE ${pteText(pfn, prot | _PAGE_SPECIAL)}, no reference taken`);
   if (!pfnValid(k, pfn)) return;
@@ -121,10 +123,10 @@ function setSpecialPte(k: Kernel, table: number, index: number, pfn: number, pro
 }
 
 /** Clear a PTE that is not none; a special one stops counting against its frame. */
-function clearPte(k: Kernel, table: number, index: number): void {
+function clearPte(k: Kernel, index: number): void {
   const pfn = k.pt.ptePfn(index);
   if ((k.pt.pteFlagsAt(index) & _PAGE_SPECIAL) !== 0 && pfnValid(k, pfn)) k.mem.addPfnmaps(pfn, -1);
-  k.pt.clearPte(table, index);
+  k.pt.clearPte(index);
 }
 
 /** page_add_file_rmap(page, false): this struct page's own _mapcount + 1. */
@@ -173,7 +175,7 @@ export function zapPageRange(k: Kernel, start: number, end: number): void {
         const dirty = (k.pt.pteFlagsAt(i) & _PAGE_DIRTY) !== 0;
         if (k.trace)
           change(k, 'zap_pte_range', `PTE at ${hex(a)} cleared (was ${pteText(k.pt.ptePfn(i), k.pt.pteFlagsAt(i))})`);
-        clearPte(k, table, i);
+        clearPte(k, i);
         if (page < 0) continue;
         const head = k.mem.compoundHead(page);
         if (dirty && (k.mem.flags(head) & PG_anon) === 0) k.mem.setFlags(head, k.mem.flags(head) | PG_dirty);
@@ -230,7 +232,7 @@ function freeUpperTable(k: Kernel, parent: number, addr: number): void {
   const slot = k.pt.uninstall(parent, addr);
   for (const t of k.pt.descendants(slot)) {
     if (k.pt.levelOf(t) === LEVEL_PTE) {
-      for (let i = t * 512; i < (t + 1) * 512; i++) if (!k.pt.pteNone(i)) clearPte(k, t, i);
+      for (let i = t * 512; i < (t + 1) * 512; i++) if (!k.pt.pteNone(i)) clearPte(k, i);
     }
     k.leakedPageTables.push(k.pt.frameOf(t));
     k.pt.release(t);
@@ -263,7 +265,7 @@ function freePmdRange(
     // free_pte_range(): the PTE table goes whatever it still holds.
     const table = k.pt.child(pmd, a);
     if (table < 0) continue;
-    for (let i = table * 512; i < (table + 1) * 512; i++) if (!k.pt.pteNone(i)) clearPte(k, table, i);
+    for (let i = table * 512; i < (table + 1) * 512; i++) if (!k.pt.pteNone(i)) clearPte(k, i);
     const slot = k.pt.uninstall(pmd, a);
     pageTablePageFree(k, k.pt.frameOf(slot));
   }
@@ -294,12 +296,12 @@ export function validatePageBeforeInsert(k: Kernel, page: number): number {
 }
 
 /** insert_page_into_pte_locked(). */
-export function insertPageIntoPteLocked(k: Kernel, vma: Vma, table: number, index: number, page: number): number {
+export function insertPageIntoPteLocked(k: Kernel, vma: Vma, index: number, page: number): number {
   const fn = 'insert_page_into_pte_locked';
   if (check(k, fn, !k.pt.pteNone(index), '!pte_none(*pte)', '-EBUSY')) return -errno.EBUSY;
   getPage(k, page);
   pageAddFileRmap(k, page);
-  k.pt.setPte(table, index, page, vma.pageProt);
+  k.pt.setPte(index, page, vma.pageProt);
   if (k.trace) {
     change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
     const objects = objectsOnPage(k, page);
@@ -318,8 +320,7 @@ function insertPage(k: Kernel, vma: Vma, addr: number, page: number): number {
   enter(k, 'insert_page');
   const ret = validatePageBeforeInsert(k, page);
   if (ret) return ret;
-  const { table, index } = getLockedPte(k, addr);
-  return insertPageIntoPteLocked(k, vma, table, index, page);
+  return insertPageIntoPteLocked(k, vma, getLockedPte(k, addr), page);
 }
 
 /** The VM_MIXEDMAP preamble of vm_insert_page and vm_insert_pages. */
@@ -416,13 +417,13 @@ export function vmMapPagesZero(k: Kernel, vma: Vma, pages: number[], lock: LockH
 }
 
 /** insert_page_in_batch_locked(). */
-function insertPageInBatchLocked(k: Kernel, vma: Vma, table: number, index: number, page: number): number {
+function insertPageInBatchLocked(k: Kernel, vma: Vma, index: number, page: number): number {
   const fn = 'insert_page_in_batch_locked';
   enter(k, fn);
   if (check(k, fn, k.mem.pageCount(page) === 0, '!page_count(page)', '-EINVAL')) return -errno.EINVAL;
   const err = validatePageBeforeInsert(k, page);
   if (err) return err;
-  return insertPageIntoPteLocked(k, vma, table, index, page);
+  return insertPageIntoPteLocked(k, vma, index, page);
 }
 
 /** vm_insert_pages(): batched per PMD; `remaining` is *num on return (pages not mapped). */
@@ -452,7 +453,7 @@ export function vmInsertPages(
     const table = pteAlloc(k, pmd, addr);
     const inPmd = Math.min(remaining, 512 - (Math.floor(addr / PAGE_SIZE) % 512));
     for (let n = 0; n < inPmd; n++) {
-      const err = insertPageInBatchLocked(k, vma, table, k.pt.pteIndex(table, addr), pages[idx] as number);
+      const err = insertPageInBatchLocked(k, vma, k.pt.pteIndex(table, addr), pages[idx] as number);
       if (err) return { ret: err, remaining: remaining - n };
       addr += PAGE_SIZE;
       idx++;
@@ -482,12 +483,12 @@ export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, co
   if (k.trace) change(k, fn, 'vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP');
   BUG_ON(k, fn, addr >= end, 'addr >= end');
   for (let a = addr, p = pfn; a < end; a += PAGE_SIZE, p++) {
-    const { table, index } = getLockedPte(k, a);
+    const index = getLockedPte(k, a);
     // remap_pte_range()
     BUG_ON(k, 'remap_pte_range', !k.pt.pteNone(index), k.profile.remapPteNoneBugOn);
     // pfn_modify_allowed() (the L1TF guard) refuses only PROT_NONE-style
     // protections of pfns above the RAM: never for the frames a scenario names.
-    setSpecialPte(k, table, index, p, vma.pageProt);
+    setSpecialPte(k, index, p, vma.pageProt);
   }
   return 0;
 }
@@ -495,11 +496,11 @@ export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, co
 /** insert_pfn(): a special PTE; a present PTE is left alone (VM_FAULT_NOPAGE either way). */
 function insertPfn(k: Kernel, vma: Vma, addr: number, pfn: number): number {
   enter(k, 'insert_pfn');
-  const { table, index } = getLockedPte(k, addr);
+  const index = getLockedPte(k, addr);
   if (check(k, 'insert_pfn', !k.pt.pteNone(index), '!pte_none(*pte)', 'VM_FAULT_NOPAGE, PTE left as it is')) {
     return VM_FAULT_NOPAGE;
   }
-  setSpecialPte(k, table, index, pfn, vma.pageProt);
+  setSpecialPte(k, index, pfn, vma.pageProt);
   return VM_FAULT_NOPAGE;
 }
 

@@ -8,10 +8,14 @@ export const LEVEL_PMD = 2;
 export const LEVEL_PUD = 3;
 export const LEVEL_PGD = 4;
 export const LEVEL_NAMES = ['', 'PTE', 'PMD', 'PUD', 'PGD'] as const;
+const PAGE = 4096;
+
+/** Bytes one entry of a level maps: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
+const ENTRY_SPAN = [0, 2 ** 12, 2 ** 21, 2 ** 30, 2 ** 39];
 
 /** Index of addr in the table of a level: bits 47-39, 38-30, 29-21, 20-12. */
 export function levelIndex(addr: number, level: number): number {
-  return Math.floor(addr / 2 ** (12 + 9 * (level - 1))) % PTRS_PER_TABLE;
+  return Math.floor(addr / (ENTRY_SPAN[level] as number)) % PTRS_PER_TABLE;
 }
 
 export class PageTables {
@@ -27,6 +31,11 @@ export class PageTables {
   private nslots: number;
   /** The PGD's slot (always 0). */
   readonly pgd = 0;
+  /** The last PMD and PTE tables found, by the 1 GiB / 2 MiB block they map (a walk cache, cleared when a table goes). */
+  private pmdKey = -1;
+  private pmdSlot = -1;
+  private pteKey = -1;
+  private pteSlot = -1;
 
   constructor(pgdFrame: number, from?: PageTables) {
     if (from) {
@@ -108,6 +117,8 @@ export class PageTables {
     this.used[parent] = (this.used[parent] as number) - 1;
     this.level[slot] = 0;
     this.freeSlots.push(slot);
+    this.pmdKey = -1;
+    this.pteKey = -1;
     return slot;
   }
 
@@ -131,6 +142,8 @@ export class PageTables {
   release(slot: number): void {
     this.level[slot] = 0;
     this.freeSlots.push(slot);
+    this.pmdKey = -1;
+    this.pteKey = -1;
   }
 
   levelOf(slot: number): number {
@@ -140,18 +153,40 @@ export class PageTables {
     return this.frame[slot] as number;
   }
 
-  /** The PTE table slot for addr, or -1 (a pure read: allocates nothing). */
-  pteTable(addr: number): number {
-    let slot = this.pgd;
-    for (let lvl = LEVEL_PGD; lvl > LEVEL_PTE; lvl--) {
-      slot = this.child(slot, addr);
-      if (slot < 0) return -1;
+  /** The PMD table slot for addr, or -1 (a pure read). */
+  pmdTable(addr: number): number {
+    const key = Math.floor(addr / (ENTRY_SPAN[LEVEL_PUD] as number));
+    if (key === this.pmdKey) return this.pmdSlot;
+    const pud = this.child(this.pgd, addr);
+    const pmd = pud < 0 ? -1 : this.child(pud, addr);
+    if (pmd >= 0) {
+      this.pmdKey = key;
+      this.pmdSlot = pmd;
     }
-    return slot;
+    return pmd;
   }
 
+  /** The PTE table slot for addr, or -1 (a pure read: allocates nothing). */
+  pteTable(addr: number): number {
+    const key = Math.floor(addr / (ENTRY_SPAN[LEVEL_PMD] as number));
+    if (key === this.pteKey) return this.pteSlot;
+    const pmd = this.pmdTable(addr);
+    const pte = pmd < 0 ? -1 : this.child(pmd, addr);
+    if (pte >= 0) {
+      this.pteKey = key;
+      this.pteSlot = pte;
+    }
+    return pte;
+  }
+
+  /** The handle of addr's entry in PTE table `table`: table * 512 + index. */
   pteIndex(table: number, addr: number): number {
-    return table * PTRS_PER_TABLE + levelIndex(addr, LEVEL_PTE);
+    return table * PTRS_PER_TABLE + (Math.floor(addr / PAGE) % PTRS_PER_TABLE);
+  }
+
+  /** The table a PTE handle belongs to. */
+  tableOfPte(i: number): number {
+    return Math.floor(i / PTRS_PER_TABLE);
   }
 
   /** pte_none(): no bits at all. */
@@ -169,7 +204,8 @@ export class PageTables {
     return this.pfnOrChild[i] as number;
   }
 
-  setPte(table: number, i: number, pfn: number, flags: number): void {
+  setPte(i: number, pfn: number, flags: number): void {
+    const table = this.tableOfPte(i);
     if (this.pteNone(i)) this.used[table] = (this.used[table] as number) + 1;
     this.pfnOrChild[i] = pfn;
     this.pteFlags[i] = flags >>> 0;
@@ -179,7 +215,8 @@ export class PageTables {
     this.pteFlags[i] = flags >>> 0;
   }
 
-  clearPte(table: number, i: number): void {
+  clearPte(i: number): void {
+    const table = this.tableOfPte(i);
     if (!this.pteNone(i)) this.used[table] = (this.used[table] as number) - 1;
     this.pfnOrChild[i] = 0;
     this.pteFlags[i] = 0;

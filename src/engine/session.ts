@@ -4,6 +4,7 @@
 import type { StepResult } from '../scenario/results.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { Simulation } from './steps.ts';
+import type { TraceEvent } from './trace.ts';
 
 export const KEYFRAME_INTERVAL = 64;
 
@@ -58,6 +59,11 @@ export class Session {
     }
     while (this.at < target) this.current.runStep(this.at++);
     return this.current;
+  }
+
+  /** Step i's result and trace, recomputed on a copy of the state before it (the cursor moves to i). */
+  traced(i: number): { result: StepResult; trace: TraceEvent[] } {
+    return this.seek(i).clone().runStepTraced(i);
   }
 
   forward(): Simulation {

@@ -169,11 +169,11 @@ export class Simulation {
         const m = k.mappings.get(step.mmap) as Mapping;
         if (m.start === null) return { present: false };
         const pte = lookupPte(k, m.start + step.page * PAGE_SIZE);
-        if (!pte || !k.pt.ptePresent(pte.index)) return { present: false };
+        if (pte < 0 || !k.pt.ptePresent(pte)) return { present: false };
         return {
           present: true,
-          maps: resolvePfn(k, k.pt.ptePfn(pte.index)),
-          write: (k.pt.pteFlagsAt(pte.index) & _PAGE_RW) !== 0,
+          maps: resolvePfn(k, k.pt.ptePfn(pte)),
+          write: (k.pt.pteFlagsAt(pte) & _PAGE_RW) !== 0,
         };
       }
     }
