@@ -225,7 +225,7 @@ function handleMmFault(
   }
   const wp = write && (k.pt.pteFlagsAt(index) & _PAGE_RW) === 0;
   if (check(k, 'handle_pte_fault', wp, 'FAULT_FLAG_WRITE && !pte_write(entry)', 'do_wp_page()'))
-    return doWpPage(k, vma, table, index);
+    return doWpPage(k, vma, index);
   // A spurious fault: the entry already allows the access.
   return 0;
 }
@@ -398,7 +398,7 @@ function finishFault(
 }
 
 /** do_wp_page(): a write to a present read-only PTE of a writable VMA. */
-function doWpPage(k: Kernel, vma: Vma, table: number, index: number): number {
+function doWpPage(k: Kernel, vma: Vma, index: number): number {
   enter(k, 'do_wp_page');
   const old = vmNormalPage(k, index);
   const flags = k.pt.pteFlagsAt(index);
