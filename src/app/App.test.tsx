@@ -1,65 +1,94 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import expected from '../../test/conformance/vm_insert_page-alloc_pages-order0-shared.expected.json';
 import defaultScenario from '../scenario/library/default.json?raw';
-import { useRunStore } from '../store/run.ts';
+import { useLab } from '../store/lab.ts';
+import { usePlayback } from '../views/timeline/playback.ts';
 import { App } from './App.tsx';
 
-// Neither happy-dom nor jsdom runs real Workers: the client is replaced by an
-// in-thread fake. The real worker path is covered by e2e/placeholder.spec.ts.
-const simulate = vi.hoisted(() => vi.fn());
-vi.mock('../worker/client.ts', () => ({ engine: () => ({ simulate }) }));
+// happy-dom runs no Workers: the client hands out the same engine in-process,
+// every method answering through a promise as comlink's proxy does.
+vi.mock('../worker/client.ts', async () => {
+  const { createLab } = await import('../worker/lab.ts');
+  const lab = createLab();
+  const api = Object.fromEntries(
+    Object.entries(lab).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => Promise.resolve((fn as (...a: unknown[]) => unknown)(...args)),
+    ]),
+  );
+  return { engine: () => api };
+});
 
-describe('App (placeholder page)', () => {
+const initial = useLab.getState();
+const expected = JSON.parse(defaultScenario) as { title: string; steps: unknown[] };
+
+describe('App', () => {
   beforeEach(() => {
-    simulate.mockReset();
-    useRunStore.setState({ text: '', status: { kind: 'idle' }, doc: null });
+    useLab.setState(initial, true);
+    usePlayback.setState({ playing: false });
   });
   afterEach(cleanup);
 
-  it('runs the scenario through the client and shows one row per step with its result', async () => {
-    simulate.mockResolvedValue({ ok: true, doc: expected });
-    useRunStore.getState().setText(defaultScenario);
-    render(<App />);
-
+  it('lays out every panel in its grid area', async () => {
+    await useLab.getState().load(defaultScenario, { cursor: 0 });
+    const { container } = render(<App />);
+    for (const area of ['header', 'scenario', 'space', 'ptes', 'walk', 'phys', 'result', 'why', 'timeline']) {
+      expect(container.querySelector(`.area-${area}`), area).not.toBeNull();
+    }
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('ptlab');
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('done'));
-    expect(simulate).toHaveBeenCalledWith(defaultScenario, undefined);
+    expect(screen.getByTestId('title').textContent).toBe(expected.title);
+  });
 
-    const scenario = JSON.parse(defaultScenario) as { title: string; steps: unknown[] };
-    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe(scenario.title);
-    expect(screen.getByTestId('kernel').textContent).toBe('kernel 6.1');
+  it('steps through the scenario with the keyboard and shows each result and why', async () => {
+    await useLab.getState().load(defaultScenario, { cursor: 0 });
+    render(<App />);
+    expect(screen.getAllByTestId('step')).toHaveLength(expected.steps.length);
+    for (let i = 0; i < 3; i++) fireEvent.keyDown(document.body, { key: 'ArrowRight' });
+    await waitFor(() => expect(screen.getByTestId('result').getAttribute('data-step')).toBe('2'));
+    expect(useLab.getState().cursor).toBe(3);
+    const loaded = useLab.getState().loaded;
+    expect(screen.getByTestId('result').getAttribute('data-result')).toBe(JSON.stringify(loaded?.results[2]));
+    expect(document.querySelector('[data-testid="step"][data-step="2"]')?.getAttribute('data-current')).toBe('true');
+    expect(screen.getAllByTestId('why-check').length).toBeGreaterThan(0);
+    fireEvent.keyDown(document.body, { key: 'End' });
+    await waitFor(() => expect(screen.getByTestId('result').getAttribute('data-step')).toBe('14'));
+    fireEvent.click(screen.getByRole('button', { name: 'Step back' }));
+    await waitFor(() => expect(screen.getByTestId('result').getAttribute('data-step')).toBe('13'));
+  });
 
-    const table = screen.getByTestId('results');
-    const rows = table.querySelectorAll('tbody tr[data-step]');
-    expect(rows).toHaveLength(scenario.steps.length);
-    rows.forEach((row, i) => {
-      expect(row.getAttribute('data-step')).toBe(String(i));
-      const cell = row.querySelector('[data-result]');
-      expect(cell?.getAttribute('data-result')).toBe(JSON.stringify(expected.results[i]));
+  it('keeps the old scenario and shows the message when a scenario is refused', async () => {
+    await useLab.getState().load(defaultScenario, { cursor: 3 });
+    render(<App />);
+    await act(async () => {
+      await useLab.getState().load('{"ptlab":1,"steps":[{"op":"bogus"}]}');
     });
-
-    const mmapRow = table.querySelector('tr[data-step="2"]') as HTMLElement;
-    expect(within(mmapRow).getByText('mmap')).toBeTruthy();
-    expect(mmapRow.textContent).toContain('m pages=2 prot=read,write flags=shared');
-    expect(mmapRow.textContent).toContain('driver mmap: vm_insert_page(at=0, page=p[0])');
-    expect(mmapRow.querySelector('[data-result]')?.getAttribute('data-result')).toContain('"vm_insert_page"');
+    const alert = await screen.findByTestId('message');
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(alert.textContent).toMatch(/step 0/);
+    expect(screen.getByTestId('title').textContent).toBe(expected.title);
+    expect(screen.getAllByTestId('step')).toHaveLength(expected.steps.length);
+    fireEvent.click(screen.getByRole('button', { name: /dismiss/i }));
+    expect(screen.queryByTestId('message')).toBeNull();
   });
 
-  it('shows the message when the scenario is refused', async () => {
-    simulate.mockResolvedValue({ ok: false, message: 'step 0: unknown op "bogus"' });
-    useRunStore.getState().setText('{"ptlab":1,"steps":[{"op":"bogus"}]}');
+  it('runs under another profile and compares two', async () => {
+    await useLab.getState().load(defaultScenario, { cursor: 3 });
     render(<App />);
-
-    await waitFor(() => expect(screen.getByTestId('status').getAttribute('data-status')).toBe('error'));
-    expect(screen.getByTestId('status').textContent).toBe('step 0: unknown op "bogus"');
-    expect(screen.getByTestId('results').querySelector('[data-result]')).toBeNull();
+    fireEvent.change(screen.getByTestId('kernel-picker'), { target: { value: '4.19' } });
+    await waitFor(() => expect(useLab.getState().loaded?.kernel).toBe('4.19'));
+    await waitFor(() => expect(screen.getByTestId('result').getAttribute('data-step')).toBe('2'));
+    fireEvent.change(screen.getByTestId('compare-picker'), { target: { value: '6.1' } });
+    await waitFor(() => expect(useLab.getState().compare?.kernels).toEqual(['4.19', '6.1']));
+    expect(screen.getByTestId('compare-summary').textContent).toMatch(/differ/);
+    expect(screen.getByTestId('compare-result').getAttribute('data-kernel')).toBe('6.1');
   });
 
-  it('shows "running in worker…" while the worker has not answered', async () => {
-    simulate.mockReturnValue(new Promise(() => {}));
-    useRunStore.getState().setText(defaultScenario);
-    render(<App />);
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('running in worker…'));
+  it('collapses the scenario panel', async () => {
+    await useLab.getState().load(defaultScenario, { cursor: 0 });
+    const { container } = render(<App />);
+    const lab = container.querySelector('.lab') as HTMLElement;
+    expect(lab.dataset.scenario).toBe('open');
+    fireEvent.click(screen.getByRole('button', { name: /hide scenario/ }));
+    expect(lab.dataset.scenario).toBe('collapsed');
   });
 });

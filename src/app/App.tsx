@@ -1,117 +1,50 @@
-import { Fragment, useEffect, useMemo } from 'react';
-import { type RunStatus, useRunStore } from '../store/run.ts';
-import { describeScenario } from './describe.ts';
-
-/** JSON text with a line-break opportunity after each comma (display only; data-result keeps the exact text). */
-function BreakableJson({ json }: { json: string }) {
-  const parts = json.split(',');
-  return (
-    <code>
-      {parts.map((part, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: fixed positional pieces of one string
-        <Fragment key={i}>
-          {part}
-          {i < parts.length - 1 && (
-            <>
-              ,<wbr />
-            </>
-          )}
-        </Fragment>
-      ))}
-    </code>
-  );
-}
-
-function statusText(status: RunStatus): string {
-  switch (status.kind) {
-    case 'idle':
-      return 'idle';
-    case 'running':
-      return 'running in worker…';
-    case 'done':
-      return 'done';
-    case 'error':
-      return status.message;
-  }
-}
+// The lab's layout: one panel per view, each owning its own DOM (React for
+// structure, d3 for the marks inside). Every panel has its own error boundary.
+import { useEffect, useState } from 'react';
+import { AddressSpace } from '../views/address-space/AddressSpace.tsx';
+import { Header } from '../views/header/Header.tsx';
+import { PhysicalMemory } from '../views/physical/PhysicalMemory.tsx';
+import { PteMap } from '../views/pte-map/PteMap.tsx';
+import { ResultPanel } from '../views/result/ResultPanel.tsx';
+import { ScenarioPanel } from '../views/scenario/ScenarioPanel.tsx';
+import { Timeline } from '../views/timeline/Timeline.tsx';
+import { PageWalk } from '../views/walk/PageWalk.tsx';
+import { WhyPanel } from '../views/why/WhyPanel.tsx';
+import { installKeyboard } from './keyboard.ts';
+import { PanelBoundary } from './PanelBoundary.tsx';
 
 export function App() {
-  const text = useRunStore((s) => s.text);
-  const status = useRunStore((s) => s.status);
-  const doc = useRunStore((s) => s.doc);
-  const run = useRunStore((s) => s.run);
-
-  useEffect(() => {
-    if (text !== '') void run();
-  }, [text, run]);
-
-  const scenario = useMemo(() => describeScenario(text), [text]);
-  const results = doc?.results ?? [];
-
+  const [scenarioOpen, setScenarioOpen] = useState(true);
+  useEffect(() => installKeyboard(window), []);
   return (
-    <div className="page">
-      <header>
-        <h1>ptlab</h1>
-        <p className="tagline">
-          A simulated Linux kernel that replays, step by step, how a driver maps kernel memory into a user process and
-          what page faults do.
-        </p>
-      </header>
-
-      <main>
-        <section aria-labelledby="scenario-title">
-          <h2 id="scenario-title">{scenario?.title ?? 'Untitled scenario'}</h2>
-          <p className="meta">
-            <span className={`status status-${status.kind}`} data-testid="status" data-status={status.kind}>
-              {statusText(status)}
-            </span>
-            {doc !== null && (
-              <span className="kernel" data-testid="kernel">
-                kernel {doc.kernel}
-              </span>
-            )}
-          </p>
-
-          {scenario !== null && (
-            <table data-testid="results">
-              <thead>
-                <tr>
-                  <th scope="col" className="col-index">
-                    #
-                  </th>
-                  <th scope="col">step</th>
-                  <th scope="col">result</th>
-                </tr>
-              </thead>
-              <tbody>
-                {scenario.steps.map((step, i) => {
-                  const result = results[i];
-                  const json = result === undefined ? null : JSON.stringify(result);
-                  return (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: steps are positional; the index is their identity
-                    <tr key={i} data-step={i}>
-                      <td className="col-index">{i}</td>
-                      <td className="col-step">
-                        <code>
-                          <span className="op">{step.op}</span> {step.fields}
-                        </code>
-                        {step.driver !== null && <code className="driver">{step.driver}</code>}
-                      </td>
-                      {json === null ? (
-                        <td className="col-result pending">—</td>
-                      ) : (
-                        <td className="col-result" data-result={json}>
-                          <BreakableJson json={json} />
-                        </td>
-                      )}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
-        </section>
-      </main>
+    <div className="lab" data-scenario={scenarioOpen ? 'open' : 'collapsed'}>
+      <PanelBoundary name="header" area="header">
+        <Header scenarioOpen={scenarioOpen} onToggleScenario={() => setScenarioOpen((o) => !o)} />
+      </PanelBoundary>
+      <PanelBoundary name="scenario" area="scenario">
+        <ScenarioPanel />
+      </PanelBoundary>
+      <PanelBoundary name="address space" area="space">
+        <AddressSpace />
+      </PanelBoundary>
+      <PanelBoundary name="PTE map" area="ptes">
+        <PteMap />
+      </PanelBoundary>
+      <PanelBoundary name="page-table walk" area="walk">
+        <PageWalk />
+      </PanelBoundary>
+      <PanelBoundary name="physical memory" area="phys">
+        <PhysicalMemory />
+      </PanelBoundary>
+      <PanelBoundary name="result" area="result">
+        <ResultPanel />
+      </PanelBoundary>
+      <PanelBoundary name="why" area="why">
+        <WhyPanel />
+      </PanelBoundary>
+      <PanelBoundary name="timeline" area="timeline">
+        <Timeline />
+      </PanelBoundary>
     </div>
   );
 }

@@ -142,7 +142,8 @@ export class Simulation {
         return this.mmap(step);
       case 'touch': {
         const m = k.mappings.get(step.mmap) as Mapping;
-        if (check(k, 'do_user_addr_fault', m.start === null, NO_ADDRESS, 'SIGSEGV, SEGV_MAPERR') || m.start === null) {
+        if (m.start === null) {
+          check(k, 'do_user_addr_fault', true, NO_ADDRESS, 'SIGSEGV, SEGV_MAPERR');
           return { signal: 'SIGSEGV', code: 'SEGV_MAPERR', faults: [] };
         }
         const addr = m.start + step.page * PAGE_SIZE;
@@ -151,13 +152,17 @@ export class Simulation {
       }
       case 'munmap': {
         const m = k.mappings.get(step.mmap) as Mapping;
-        if (check(k, 'do_munmap', m.start === null, NO_ADDRESS, '0') || m.start === null) return { ret: 0 };
+        if (m.start === null) {
+          check(k, 'do_munmap', true, NO_ADDRESS, '0');
+          return { ret: 0 };
+        }
         const { start, len } = range(m, step.first, step.count);
         return { ret: errnoName(doMunmap(k, start, len)) };
       }
       case 'madvise': {
         const m = k.mappings.get(step.mmap) as Mapping;
-        if (check(k, 'madvise_walk_vmas', m.start === null, NO_ADDRESS, '-ENOMEM') || m.start === null) {
+        if (m.start === null) {
+          check(k, 'madvise_walk_vmas', true, NO_ADDRESS, '-ENOMEM');
           return { ret: errnoName(-errno.ENOMEM) };
         }
         const { start, len } = range(m, step.first, step.count);

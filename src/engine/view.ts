@@ -237,18 +237,11 @@ export function pageWalk(k: Kernel, addr: number): WalkView {
     const index = levelIndex(addr, lvl);
     const tableFrame = slot >= 0 ? k.pt.frameOf(slot) : -1;
     let entry: WalkLevel['entry'] = null;
+    let child = -1;
     if (slot >= 0 && lvl > LEVEL_PTE) {
-      const child = k.pt.child(slot, addr);
+      child = k.pt.child(slot, addr);
       if (child >= 0) entry = { value: pteText(k.pt.frameOf(child), _PAGE_TABLE), bits: pteBits(_PAGE_TABLE) };
-      levels.push({ level: LEVEL_NAMES[lvl] as string, bits: LEVEL_BITS[lvl] as string, index, tableFrame, entry });
-      if (lvl === LEVEL_PGD) {
-        // P4D is folded into the PGD with 4-level paging: one entry, the PGD's.
-        levels.push({ level: 'P4D', bits: 'folded', index: 0, tableFrame, entry });
-      }
-      slot = child;
-      continue;
-    }
-    if (slot >= 0) {
+    } else if (slot >= 0) {
       const i = k.pt.pteIndex(slot, addr);
       if (!k.pt.pteNone(i)) {
         const f = k.pt.pteFlagsAt(i);
@@ -256,7 +249,10 @@ export function pageWalk(k: Kernel, addr: number): WalkView {
         if (k.pt.ptePresent(i)) frame = k.pt.ptePfn(i);
       }
     }
-    levels.push({ level: 'PTE', bits: LEVEL_BITS[1] as string, index, tableFrame, entry });
+    levels.push({ level: LEVEL_NAMES[lvl] as string, bits: LEVEL_BITS[lvl] as string, index, tableFrame, entry });
+    // P4D is folded into the PGD with 4-level paging: one entry, the PGD's.
+    if (lvl === LEVEL_PGD) levels.push({ level: 'P4D', bits: 'folded', index: 0, tableFrame, entry });
+    slot = child;
   }
   return { addr, cr3Frame: k.pt.frameOf(k.pt.pgd), levels, frame, offset: addr % PAGE_SIZE };
 }

@@ -1,9 +1,6 @@
 /// <reference lib="webworker" />
 // Web Worker entry: runs the pure engine off the UI thread.
 import * as Comlink from 'comlink';
-import { simulate } from '../scenario/run.ts';
-import type { EngineApi } from './api.ts';
+import { createLab } from './lab.ts';
 
-const api: EngineApi = { simulate };
-
-Comlink.expose(api);
+Comlink.expose(createLab());

@@ -90,3 +90,11 @@ export function describeScenario(text: string): ScenarioView | null {
     steps: parsed.steps.map(describeStep),
   };
 }
+
+let cached: { text: string; view: ScenarioView | null } | null = null;
+
+/** describeScenario with a one-entry cache: every panel asking about the same text parses it once. */
+export function describeScenarioCached(text: string): ScenarioView | null {
+  if (cached?.text !== text) cached = { text, view: describeScenario(text) };
+  return cached.view;
+}
