@@ -131,6 +131,9 @@ export function touch(
       let f = k.pt.pteFlagsAt(pte) | _PAGE_ACCESSED;
       if (access === 'write') f |= _PAGE_DIRTY;
       k.pt.setPteFlags(pte, f);
+      if (k.trace) {
+        change(k, 'cpu', `the CPU's walk finds a present PTE that allows the ${access}: no page fault; PTE now ${pteText(k.pt.ptePfn(pte), f)}`);
+      }
       return { signal: null, code: null, faults };
     }
     // Faults that do not reach the driver (COW, spurious) resolve at once; this only bounds a bug.

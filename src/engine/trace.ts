@@ -88,14 +88,18 @@ const FILES: Record<string, string> = {
   allocate_slab: 'mm/slub.c',
   discard_slab: 'mm/slub.c',
   'vm_ops->fault': 'include/linux/mm.h',
-  mmap_handler: 'include/linux/fs.h',
+  cpu: 'arch/x86/include/asm/pgtable.h',
 };
 
 /** The seed proposal's own code is not in any tree: link the patch itself. */
 const SEED_PATCH = 'https://lore.kernel.org/all/20181003185854.GA1174@jordon-HP-15-Notebook-PC/';
 
 /** The driver's own code is the scenario: its events link the interface it implements. */
-const ALIASES: Record<string, string> = { 'vm_ops->fault': 'vm_operations_struct', mmap_handler: 'file_operations' };
+const ALIASES: Record<string, string> = {
+  'vm_ops->fault': 'vm_operations_struct',
+  // The MMU itself: the kernel's model of what the hardware permits.
+  cpu: 'pte_access_permitted',
+};
 
 export function sourceRef(profile: Profile, fn: string): SourceRef {
   const name = ALIASES[fn] ?? profile.functionNames[fn] ?? fn;

@@ -70,7 +70,7 @@ function Row({ row }: { row: WhyRow }) {
           data-outcome={e.outcome}
           style={style}
         >
-          <span className={`why-held ${e.taken ? 'why-held-yes' : 'why-held-no'}`}>{e.taken ? 'holds' : 'no'}</span>{' '}
+          <span className={`why-held ${e.taken ? 'why-held-yes' : 'why-held-no'}`}>{e.taken ? 'true' : 'false'}</span>{' '}
           <code className="why-cond">{e.check}</code>
           {e.taken && (
             <>
