@@ -132,7 +132,11 @@ export function touch(
       if (access === 'write') f |= _PAGE_DIRTY;
       k.pt.setPteFlags(pte, f);
       if (k.trace) {
-        change(k, 'cpu', `the CPU's walk finds a present PTE that allows the ${access}: no page fault; PTE now ${pteText(k.pt.ptePfn(pte), f)}`);
+        change(
+          k,
+          'cpu',
+          `the CPU's walk finds a present PTE that allows the ${access}: no page fault; PTE now ${pteText(k.pt.ptePfn(pte), f)}`,
+        );
       }
       return { signal: null, code: null, faults };
     }

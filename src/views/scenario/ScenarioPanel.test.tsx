@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import catalog from '../../scenario/library/catalog.json';
 import defaultText from '../../scenario/library/default.json?raw';
 import { parseScenario } from '../../scenario/parse.ts';
 import { useLab } from '../../store/lab.ts';
@@ -77,7 +78,9 @@ describe('ScenarioPanel', () => {
     const select = screen.getByTestId('library') as HTMLSelectElement;
     expect(select.value).toBe('default');
     expect([...select.options].map((o) => o.value)).toEqual(LIBRARY.map((l) => l.id));
-    expect(LIBRARY).toHaveLength(8);
+    // The default, 7 measured cases and every catalog entry, grouped.
+    expect(LIBRARY).toHaveLength(8 + catalog.length);
+    expect(select.querySelectorAll('optgroup').length).toBeGreaterThanOrEqual(5);
     for (const l of LIBRARY) expect(parseScenario(l.text).ok, l.id).toBe(true);
 
     await act(async () => {

@@ -200,10 +200,14 @@ export function ScenarioPanel() {
             <span>Library</span>
             <select value={libraryId} onChange={(e) => void chooseLibrary(e)} data-testid="library" disabled={busy}>
               {libraryId === '' && <option value="">{loaded ? '(your scenario)' : 'loading…'}</option>}
-              {LIBRARY.map((l) => (
-                <option key={l.id} value={l.id} title={l.title}>
-                  {l.title}
-                </option>
+              {[...new Set(LIBRARY.map((l) => l.group))].map((group) => (
+                <optgroup key={group} label={group}>
+                  {LIBRARY.filter((l) => l.group === group).map((l) => (
+                    <option key={l.id} value={l.id} title={l.title}>
+                      {l.title}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
           </label>

@@ -1,5 +1,7 @@
-// The built-in scenarios: the default one and measured cases copied from test/conformance.
+// The built-in scenarios: the default one, measured cases copied from test/conformance, and the
+// catalog (src/scenario/library/catalog.json: the 2018 call sites, the debate, pitfalls, exercises).
 // Each is the file's text as is (Vite `?raw`), so loading one is exactly loading that file.
+import catalog from '../../scenario/library/catalog.json';
 import defaultText from '../../scenario/library/default.json?raw';
 import faultNopageLoop from '../../scenario/library/fault-nopage-without-mapping-loop.json?raw';
 import faultVmfInsertPageMixedmap from '../../scenario/library/fault-vmf_insert_page-mixedmap.json?raw';
@@ -14,7 +16,23 @@ export interface LibraryEntry {
   id: string;
   title: string;
   text: string;
+  /** Where the picker lists it. */
+  group: string;
 }
+
+const GROUPS: Record<string, string> = {
+  'call-site': 'The 2018 call sites (4.19)',
+  conversion: 'Their conversions (5.2, 6.1)',
+  debate: 'The debate',
+  pitfall: 'Pitfalls',
+  exercise: 'Exercises',
+};
+
+const SITES = import.meta.glob<string>('../../scenario/library/sites/*.json', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 
 /** The scenario's own title, or its id when it has none. */
 function titleOf(id: string, text: string): string {
@@ -26,8 +44,8 @@ function titleOf(id: string, text: string): string {
   }
 }
 
-function entry(id: string, text: string, title?: string): LibraryEntry {
-  return { id, title: title ?? titleOf(id, text), text };
+function entry(id: string, text: string, title?: string, group = 'Measured on real kernels'): LibraryEntry {
+  return { id, title: title ?? titleOf(id, text), text, group };
 }
 
 export const LIBRARY: readonly LibraryEntry[] = [
@@ -39,4 +57,8 @@ export const LIBRARY: readonly LibraryEntry[] = [
   entry('mmap-fail-after-inserts-zapped', mmapFailAfterInserts),
   entry('fault-nopage-without-mapping-loop', faultNopageLoop),
   entry('remap_pfn_range-shared', remapPfnRangeShared),
+  ...catalog.map((c) => {
+    const id = c.file.replace(/^sites\//, '').replace(/\.json$/, '');
+    return entry(id, SITES[`../../scenario/library/${c.file}`] as string, c.title, GROUPS[c.group] ?? c.group);
+  }),
 ];
