@@ -84,6 +84,19 @@ describe('the worker lab', () => {
     expect(v.walk?.frame).toBe(-1);
   });
 
+  it('says what each step changed: the VMA and PTE of the mmap, the frames whose struct page moved', () => {
+    const lab = createLab();
+    lab.load(text);
+    const at = (cursor: number) => lab.view({ cursor, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null }).changes;
+    expect(at(0)).toEqual({ vmas: [], ptes: [], frames: [] });
+    const mmap = at(3); // step 2: mmap with vm_insert_page at 0
+    expect(mmap.vmas).toEqual(['m']);
+    expect(mmap.ptes).toEqual([0]);
+    expect(mmap.frames.length).toBeGreaterThan(0); // the page (refcount, mapcount) and the page-table pages
+    expect(at(4)).toEqual({ vmas: [], ptes: [], frames: [] }); // page_info reads only
+    expect(at(8).ptes).toEqual([0]); // the write touch sets the dirty bit
+  });
+
   it('reading views has no side effects on the state', () => {
     const p = parseScenario(text);
     if (!p.ok) throw new Error(p.message);

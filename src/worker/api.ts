@@ -29,6 +29,17 @@ export interface StepView {
   page: StructPageView | null;
   /** The step that led here (cursor - 1): its result and its trace. */
   last: { step: number; result: StepResult; trace: TraceEvent[] } | null;
+  /** What that step changed, for the views to highlight (empty before step 0). */
+  changes: StepChanges;
+}
+
+export interface StepChanges {
+  /** Mappings whose VMAs appeared, changed (flags, split) or went. */
+  vmas: string[];
+  /** Pages of the requested window of the mapping whose PTE changed. */
+  ptes: number[];
+  /** Frames whose struct page changed (refcount, mapcount, flags, owner). */
+  frames: number[];
 }
 
 export interface EngineApi {
