@@ -87,7 +87,8 @@ describe('the worker lab', () => {
   it('says what each step changed: the VMA and PTE of the mmap, the frames whose struct page moved', () => {
     const lab = createLab();
     lab.load(text);
-    const at = (cursor: number) => lab.view({ cursor, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null }).changes;
+    const at = (cursor: number) =>
+      lab.view({ cursor, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null }).changes;
     expect(at(0)).toEqual({ vmas: [], ptes: [], frames: [] });
     const mmap = at(3); // step 2: mmap with vm_insert_page at 0
     expect(mmap.vmas).toEqual(['m']);

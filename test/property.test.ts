@@ -46,3 +46,41 @@ describe('random valid scenarios', () => {
     );
   }, 120_000);
 });
+
+describe('cases the large fuzz run found', () => {
+  it('a freed page mapped again by set_page and then reallocated: flagged as use-after-free', () => {
+    const text = JSON.stringify({
+      ptlab: 1,
+      kernel: '4.19',
+      ram_mib: 64,
+      steps: [
+        { op: 'alloc', id: 'a0', kind: 'vmalloc', size: 1 },
+        {
+          op: 'mmap',
+          id: 'm0',
+          pages: 6,
+          prot: ['read', 'write'],
+          flags: 'shared',
+          driver: {
+            fault: [
+              { pgoff: 3, call: 'remap_pfn_range', page: { alloc: 'a0', page: 0 }, count: 2, convert: 'vmf_error' },
+              { pgoff: '*', set_page: { alloc: 'a0', page: 0 } },
+            ],
+          },
+        },
+        { op: 'touch', mmap: 'm0', page: 3, access: 'read' },
+        { op: 'free', id: 'a0' },
+        { op: 'touch', mmap: 'm0', page: 0, access: 'read' },
+        { op: 'alloc', id: 'a1', kind: 'vmalloc', size: 1 },
+      ],
+    });
+    const parsed = parseScenario(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const sim = new Simulation(parsed.scenario);
+    parsed.scenario.steps.forEach((_, i) => {
+      sim.runStep(i);
+      expect(checkInvariants(sim.kernel), `after step ${i}`).toEqual([]);
+    });
+    expect(sim.kernel.useAfterFree).toBe(true);
+  });
+});

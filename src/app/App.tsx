@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { AddressSpace } from '../views/address-space/AddressSpace.tsx';
 import { Header } from '../views/header/Header.tsx';
 import { PhysicalMemory } from '../views/physical/PhysicalMemory.tsx';
+import { PredictPanel } from '../views/predict/PredictPanel.tsx';
 import { PteMap } from '../views/pte-map/PteMap.tsx';
 import { ResultPanel } from '../views/result/ResultPanel.tsx';
 import { ScenarioPanel } from '../views/scenario/ScenarioPanel.tsx';
@@ -37,6 +38,7 @@ export function App() {
         <PhysicalMemory />
       </PanelBoundary>
       <PanelBoundary name="result" area="result">
+        <PredictPanel />
         <ResultPanel />
       </PanelBoundary>
       <PanelBoundary name="why" area="why">

@@ -44,11 +44,18 @@ function changedFrames(before: Kernel, after: Kernel): number[] {
 }
 
 /** The changes from `before` to `after`, with PTEs looked at for pages [first, first+count) of `mapping`. */
-export function stepChanges(before: Kernel, after: Kernel, mapping: string | null, first: number, count: number): Changes {
+export function stepChanges(
+  before: Kernel,
+  after: Kernel,
+  mapping: string | null,
+  first: number,
+  count: number,
+): Changes {
   const ids = new Set([...before.mappings.keys(), ...after.mappings.keys()]);
   const vmas = [...ids].filter((id) => vmaKey(before, id) !== vmaKey(after, id));
   const ptes: number[] = [];
-  const start = mapping === null ? null : (after.mappings.get(mapping)?.start ?? before.mappings.get(mapping)?.start ?? null);
+  const start =
+    mapping === null ? null : (after.mappings.get(mapping)?.start ?? before.mappings.get(mapping)?.start ?? null);
   if (start !== null && start !== undefined) {
     for (let p = first; p < first + count; p++) {
       const addr = start + p * PAGE_SIZE;

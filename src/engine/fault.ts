@@ -80,6 +80,13 @@ class TouchLog {
   loop = false;
 }
 
+/** The outcome of an access the CPU completes by itself (shared: it is never changed). */
+const NO_FAULT: TouchOutcome = Object.freeze({
+  signal: null,
+  code: null,
+  faults: Object.freeze([]) as unknown as FaultRecord[],
+});
+
 /** Does a present PTE let the CPU do this access? (US is set on every user PTE.) */
 function pteAllows(flags: number, access: Access): boolean {
   if ((flags & _PAGE_PRESENT) === 0) return false;
@@ -111,6 +118,17 @@ export function touch(
   access: Access,
   handlerFor: (vma: Vma) => FaultHandler | null,
 ): TouchOutcome {
+  // Untraced, an access the PTE allows is the CPU's walk alone: no fault, nothing allocated.
+  if (k.trace === null && addr >= 0 && addr < TASK_SIZE) {
+    const pte = lookupPte(k, addr);
+    if (pte >= 0) {
+      const flags = k.pt.pteFlagsAt(pte);
+      if (pteAllows(flags, access)) {
+        k.pt.setPteFlags(pte, access === 'write' ? flags | _PAGE_ACCESSED | _PAGE_DIRTY : flags | _PAGE_ACCESSED);
+        return NO_FAULT;
+      }
+    }
+  }
   const log = new TouchLog();
   const faults = log.faults;
   if (

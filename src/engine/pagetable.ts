@@ -8,14 +8,16 @@ export const LEVEL_PMD = 2;
 export const LEVEL_PUD = 3;
 export const LEVEL_PGD = 4;
 export const LEVEL_NAMES = ['', 'PTE', 'PMD', 'PUD', 'PGD'] as const;
-const PAGE = 4096;
 
 /** Bytes one entry of a level maps: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
 const ENTRY_SPAN = [0, 2 ** 12, 2 ** 21, 2 ** 30, 2 ** 39];
 
 /** Index of addr in the table of a level: bits 47-39, 38-30, 29-21, 20-12. */
 export function levelIndex(addr: number, level: number): number {
-  return Math.floor(addr / (ENTRY_SPAN[level] as number)) % PTRS_PER_TABLE;
+  const q = addr / (ENTRY_SPAN[level] as number);
+  // Addresses pass 2^32: `& 511` keeps the low bits of the integer part without a
+  // floating-point modulo (ToInt32 is exact below 2^53); negative ones keep floor/%.
+  return addr >= 0 ? q & (PTRS_PER_TABLE - 1) : Math.floor(q) % PTRS_PER_TABLE;
 }
 
 export class PageTables {
@@ -65,7 +67,8 @@ export class PageTables {
   }
 
   private grow(): void {
-    const cap = this.level.length * 2;
+    // 1.5x: a 1 GiB mapping's 515 tables fit in 681 slots (2.7 MiB) instead of 1024.
+    const cap = Math.ceil(this.level.length * 1.5);
     const n = new Int32Array(cap * PTRS_PER_TABLE);
     n.set(this.pfnOrChild);
     this.pfnOrChild = n;
@@ -181,12 +184,12 @@ export class PageTables {
 
   /** The handle of addr's entry in PTE table `table`: table * 512 + index. */
   pteIndex(table: number, addr: number): number {
-    return table * PTRS_PER_TABLE + (Math.floor(addr / PAGE) % PTRS_PER_TABLE);
+    return table * PTRS_PER_TABLE + levelIndex(addr, LEVEL_PTE);
   }
 
   /** The table a PTE handle belongs to. */
   tableOfPte(i: number): number {
-    return Math.floor(i / PTRS_PER_TABLE);
+    return i >= 0 ? i >> 9 : Math.floor(i / PTRS_PER_TABLE);
   }
 
   /** pte_none(): no bits at all. */
@@ -249,6 +252,17 @@ export class PageTables {
         if (!this.pteNone(e)) fn(base + i * 4096, this.pfnOrChild[e] as number, this.pteFlags[e] as number);
       }
     });
+  }
+
+  /** Bytes held by the table arrays (for memory figures). */
+  byteSize(): number {
+    return (
+      this.pfnOrChild.byteLength +
+      this.pteFlags.byteLength +
+      this.level.byteLength +
+      this.frame.byteLength +
+      this.used.byteLength
+    );
   }
 
   /** Page-table slots in use, for display and memory figures. */

@@ -22,128 +22,141 @@ export const OWNER_SLAB = 5; // a slab page (ownerIndex = kmem cache)
 
 const CHUNK_SHIFT = 12;
 const CHUNK = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK - 1;
 
-interface Chunk {
-  refcount: Int32Array; // _refcount
-  mapcount: Int32Array; // _mapcount + 1, i.e. page_mapcount() of a PTE-mapped page
-  flags: Uint8Array;
-  head: Int32Array; // compound_head pfn + 1 for tail pages, else 0
-  owner: Uint8Array;
-  ownerIndex: Int32Array;
-  pfnmaps: Int32Array; // special PTEs that point at the frame (no reference held)
-}
-
-function newChunk(): Chunk {
-  return {
-    refcount: new Int32Array(CHUNK),
-    mapcount: new Int32Array(CHUNK),
-    flags: new Uint8Array(CHUNK),
-    head: new Int32Array(CHUNK),
-    owner: new Uint8Array(CHUNK),
-    ownerIndex: new Int32Array(CHUNK),
-    pfnmaps: new Int32Array(CHUNK),
-  };
-}
-
-function cloneChunk(c: Chunk): Chunk {
-  return {
-    refcount: c.refcount.slice(),
-    mapcount: c.mapcount.slice(),
-    flags: c.flags.slice(),
-    head: c.head.slice(),
-    owner: c.owner.slice(),
-    ownerIndex: c.ownerIndex.slice(),
-    pfnmaps: c.pfnmaps.slice(),
-  };
-}
-
-const EMPTY = newChunk();
+// Chunks never written share these zeroed arrays (reads see a free, zeroed
+// struct page); the first write to a chunk gives it its own arrays, all fields
+// at once. One array of chunks per field keeps a field access to two loads.
+const ZERO_I32 = new Int32Array(CHUNK);
+const ZERO_U8 = new Uint8Array(CHUNK);
+/** refcount, mapcount, head, ownerIndex, pfnmaps as Int32; flags, owner as Uint8. */
+const CHUNK_BYTES_PER_FRAME = 5 * 4 + 2 * 1;
 
 /** The struct page array (mem_map). Frames never written read as free and zeroed. */
 export class MemMap {
   readonly nframes: number;
-  private chunks: (Chunk | undefined)[];
+  /** _refcount. */
+  private rc: Int32Array[];
+  /** _mapcount + 1, i.e. page_mapcount() of a PTE-mapped page. */
+  private mc: Int32Array[];
+  private fl: Uint8Array[];
+  /** compound_head pfn + 1 for tail pages, else 0. */
+  private hd: Int32Array[];
+  private ow: Uint8Array[];
+  private owi: Int32Array[];
+  /** Special PTEs that point at the frame (no reference held). */
+  private pm: Int32Array[];
 
-  constructor(nframes: number, chunks?: (Chunk | undefined)[]) {
+  constructor(nframes: number, from?: MemMap) {
     this.nframes = nframes;
-    this.chunks = chunks ?? new Array(Math.ceil(nframes / CHUNK));
+    const copy = <T extends Int32Array | Uint8Array>(a: T[]): T[] =>
+      a.map((c) => (c === ZERO_I32 || c === ZERO_U8 ? c : (c.slice() as T)));
+    if (from) {
+      this.rc = copy(from.rc);
+      this.mc = copy(from.mc);
+      this.fl = copy(from.fl);
+      this.hd = copy(from.hd);
+      this.ow = copy(from.ow);
+      this.owi = copy(from.owi);
+      this.pm = copy(from.pm);
+      return;
+    }
+    const n = Math.ceil(nframes / CHUNK);
+    const i32 = (): Int32Array[] => new Array<Int32Array>(n).fill(ZERO_I32);
+    const u8 = (): Uint8Array[] => new Array<Uint8Array>(n).fill(ZERO_U8);
+    this.rc = i32();
+    this.mc = i32();
+    this.fl = u8();
+    this.hd = i32();
+    this.ow = u8();
+    this.owi = i32();
+    this.pm = i32();
   }
 
   clone(): MemMap {
-    return new MemMap(
-      this.nframes,
-      this.chunks.map((c) => (c ? cloneChunk(c) : undefined)),
-    );
+    return new MemMap(this.nframes, this);
   }
 
-  private read(pfn: number): Chunk {
-    return this.chunks[pfn >>> CHUNK_SHIFT] ?? EMPTY;
+  /** Give chunk i its own arrays before its first write. */
+  private materialize(i: number): void {
+    this.rc[i] = new Int32Array(CHUNK);
+    this.mc[i] = new Int32Array(CHUNK);
+    this.fl[i] = new Uint8Array(CHUNK);
+    this.hd[i] = new Int32Array(CHUNK);
+    this.ow[i] = new Uint8Array(CHUNK);
+    this.owi[i] = new Int32Array(CHUNK);
+    this.pm[i] = new Int32Array(CHUNK);
   }
 
-  private write(pfn: number): Chunk {
-    const i = pfn >>> CHUNK_SHIFT;
-    let c = this.chunks[i];
-    if (!c) {
-      c = newChunk();
-      this.chunks[i] = c;
-    }
-    return c;
+  private written(i: number): boolean {
+    return this.rc[i] !== ZERO_I32;
   }
 
   refcount(pfn: number): number {
-    return this.read(pfn).refcount[pfn & (CHUNK - 1)] as number;
+    return (this.rc[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   setRefcount(pfn: number, v: number): void {
-    this.write(pfn).refcount[pfn & (CHUNK - 1)] = v;
+    const i = pfn >>> CHUNK_SHIFT;
+    if (!this.written(i)) this.materialize(i);
+    (this.rc[i] as Int32Array)[pfn & CHUNK_MASK] = v;
   }
   mapcount(pfn: number): number {
-    return this.read(pfn).mapcount[pfn & (CHUNK - 1)] as number;
+    return (this.mc[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   setMapcount(pfn: number, v: number): void {
-    this.write(pfn).mapcount[pfn & (CHUNK - 1)] = v;
+    const i = pfn >>> CHUNK_SHIFT;
+    if (!this.written(i)) this.materialize(i);
+    (this.mc[i] as Int32Array)[pfn & CHUNK_MASK] = v;
   }
   flags(pfn: number): number {
-    return this.read(pfn).flags[pfn & (CHUNK - 1)] as number;
+    return (this.fl[pfn >>> CHUNK_SHIFT] as Uint8Array)[pfn & CHUNK_MASK] as number;
   }
   setFlags(pfn: number, v: number): void {
-    this.write(pfn).flags[pfn & (CHUNK - 1)] = v;
+    const i = pfn >>> CHUNK_SHIFT;
+    if (!this.written(i)) this.materialize(i);
+    (this.fl[i] as Uint8Array)[pfn & CHUNK_MASK] = v;
   }
   /** compound_head(): the head's pfn for a tail page, else the page itself. */
   compoundHead(pfn: number): number {
-    const h = this.read(pfn).head[pfn & (CHUNK - 1)] as number;
+    const h = (this.hd[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
     return h === 0 ? pfn : h - 1;
   }
   setCompoundHead(pfn: number, head: number): void {
-    this.write(pfn).head[pfn & (CHUNK - 1)] = head < 0 ? 0 : head + 1;
+    const i = pfn >>> CHUNK_SHIFT;
+    if (!this.written(i)) this.materialize(i);
+    (this.hd[i] as Int32Array)[pfn & CHUNK_MASK] = head < 0 ? 0 : head + 1;
   }
   owner(pfn: number): number {
-    return this.read(pfn).owner[pfn & (CHUNK - 1)] as number;
+    return (this.ow[pfn >>> CHUNK_SHIFT] as Uint8Array)[pfn & CHUNK_MASK] as number;
   }
   ownerIndex(pfn: number): number {
-    return this.read(pfn).ownerIndex[pfn & (CHUNK - 1)] as number;
+    return (this.owi[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   setOwner(pfn: number, owner: number, index: number): void {
-    const c = this.write(pfn);
-    c.owner[pfn & (CHUNK - 1)] = owner;
-    c.ownerIndex[pfn & (CHUNK - 1)] = index;
+    const i = pfn >>> CHUNK_SHIFT;
+    if (!this.written(i)) this.materialize(i);
+    (this.ow[i] as Uint8Array)[pfn & CHUNK_MASK] = owner;
+    (this.owi[i] as Int32Array)[pfn & CHUNK_MASK] = index;
   }
 
   /** Special (pfn) PTEs that point at the frame: they hold no reference. */
   pfnmaps(pfn: number): number {
-    return this.read(pfn).pfnmaps[pfn & (CHUNK - 1)] as number;
+    return (this.pm[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   addPfnmaps(pfn: number, d: number): void {
-    const c = this.write(pfn);
-    c.pfnmaps[pfn & (CHUNK - 1)] = (c.pfnmaps[pfn & (CHUNK - 1)] as number) + d;
+    const i = pfn >>> CHUNK_SHIFT;
+    if (!this.written(i)) this.materialize(i);
+    const c = this.pm[i] as Int32Array;
+    c[pfn & CHUNK_MASK] = (c[pfn & CHUNK_MASK] as number) + d;
   }
 
   /** Visit every frame whose struct page was ever written. */
   forEachWritten(fn: (pfn: number) => void): void {
-    this.chunks.forEach((c, i) => {
-      if (!c) return;
+    for (let i = 0; i < this.rc.length; i++) {
+      if (!this.written(i)) continue;
       const end = Math.min(this.nframes, (i + 1) * CHUNK);
       for (let pfn = i * CHUNK; pfn < end; pfn++) fn(pfn);
-    });
+    }
   }
 
   /** page_count(): the refcount of the compound head (folio). */
@@ -155,9 +168,16 @@ export class MemMap {
     return this.flags(this.compoundHead(pfn));
   }
 
+  /** Bytes held by the struct page chunks (for memory figures). */
+  byteSize(): number {
+    return this.chunkCount() * CHUNK * CHUNK_BYTES_PER_FRAME;
+  }
+
   /** Number of chunks holding frames that were ever written (for memory figures). */
   chunkCount(): number {
-    return this.chunks.reduce((n, c) => n + (c ? 1 : 0), 0);
+    let n = 0;
+    for (let i = 0; i < this.rc.length; i++) if (this.written(i)) n++;
+    return n;
   }
 }
 

@@ -148,7 +148,8 @@ export class Simulation {
         }
         const addr = m.start + step.page * PAGE_SIZE;
         const o = touch(k, addr, step.access, (vma) => this.faultHandler(vma));
-        return { signal: o.signal, code: o.code, faults: o.faults };
+        // A fault-free access shares its (frozen) empty list: the step's result gets its own.
+        return { signal: o.signal, code: o.code, faults: o.faults.length > 0 ? o.faults : [] };
       }
       case 'munmap': {
         const m = k.mappings.get(step.mmap) as Mapping;

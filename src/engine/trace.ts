@@ -108,32 +108,48 @@ export function sourceRef(profile: Profile, fn: string): SourceRef {
   return { file: FILES[fn] ?? 'mm/memory.c', function: name, url };
 }
 
+// The helpers below are tiny so that the compiler inlines them into the hot
+// paths: untraced, each is one test of k.trace; recording lives out of line.
+
 export function enter(k: Kernel, fn: string): void {
-  if (k.trace) k.trace.push({ kind: 'enter', fn, src: sourceRef(k.profile, fn) });
+  if (k.trace !== null) recordEnter(k.trace, k.profile, fn);
+}
+
+function recordEnter(trace: TraceEvent[], profile: Profile, fn: string): void {
+  trace.push({ kind: 'enter', fn, src: sourceRef(profile, fn) });
 }
 
 /** Record a check and return its condition; `outcome` is what follows when it holds. */
 export function check(k: Kernel, fn: string, cond: boolean, text: string, outcome: string): boolean {
-  if (k.trace) {
-    k.trace.push({
-      kind: 'check',
-      fn,
-      check: text,
-      taken: cond,
-      outcome: cond ? outcome : 'passed',
-      src: sourceRef(k.profile, fn),
-    });
-  }
+  if (k.trace !== null) recordCheck(k.trace, k.profile, fn, cond, text, outcome);
   return cond;
+}
+
+function recordCheck(
+  trace: TraceEvent[],
+  profile: Profile,
+  fn: string,
+  cond: boolean,
+  text: string,
+  outcome: string,
+): void {
+  trace.push({
+    kind: 'check',
+    fn,
+    check: text,
+    taken: cond,
+    outcome: cond ? outcome : 'passed',
+    src: sourceRef(profile, fn),
+  });
 }
 
 /** Record a state change (callers test k.trace first, so the text is built only while tracing). */
 export function change(k: Kernel, fn: string, what: string): void {
-  if (k.trace) k.trace.push({ kind: 'change', fn, what, src: sourceRef(k.profile, fn) });
+  if (k.trace !== null) k.trace.push({ kind: 'change', fn, what, src: sourceRef(k.profile, fn) });
 }
 
 export function otherContext(k: Kernel, fn: string, context: 'fault' | 'mmap', what: string): void {
-  if (k.trace) k.trace.push({ kind: 'other-context', fn, context, what, src: sourceRef(k.profile, fn) });
+  if (k.trace !== null) k.trace.push({ kind: 'other-context', fn, context, what, src: sourceRef(k.profile, fn) });
 }
 
 export function hex(n: number): string {

@@ -47,9 +47,79 @@ export interface LabState {
 
 let viewSeq = 0;
 
+/** Recoveries in a row without a good view in between; past the limit ptlab stops retrying. */
+const MAX_RECOVERIES = 3;
+
 export const useLab = create<LabState>()((set, get) => {
+  // Worker supervision: when the worker stops (it threw, hung past its time limit or died), start
+  // a new one and restore the same scenario text, kernel and cursor from this store's own state.
+  let recovering: Promise<boolean> | null = null;
+  let recoveries = 0;
+  let subscribed = false;
+
+  /** The engine handle; the first use subscribes to its stop notices (mocked handles have none). */
+  function api(): ReturnType<typeof engine> {
+    const e = engine();
+    if (!subscribed && typeof e.onStopped === 'function') {
+      subscribed = true;
+      e.onStopped((reason) => {
+        void recover(reason);
+      });
+    }
+    return e;
+  }
+
+  /** Wait for a recovery in progress, so no call reaches a new worker before its scenario is back. */
+  async function settled(): Promise<void> {
+    while (recovering !== null) await recovering;
+  }
+
+  /** Restart the worker and restore the scenario; resolves true when it is back. */
+  function recover(reason: string): Promise<boolean> {
+    if (recovering !== null) return recovering;
+    recovering = (async () => {
+      recoveries++;
+      const { text, kernel, loaded, cursor } = get();
+      if (recoveries > MAX_RECOVERIES) {
+        set({
+          message: `The engine stopped (${reason}) ${MAX_RECOVERIES} times in a row; ptlab stopped restarting it. Reload the page.`,
+        });
+        return false;
+      }
+      if (typeof api().restart === 'function') api().restart();
+      if (!loaded) {
+        set({ message: `The engine stopped (${reason}); it was restarted.` });
+        return false;
+      }
+      try {
+        const res = await api().load(text, kernel ? { kernel } : {});
+        if (!res.ok) throw new Error(res.message);
+        const at = Math.max(0, Math.min(res.steps, cursor));
+        set({ loaded: res, cursor: at });
+        set({ message: `The engine stopped (${reason}); it was restarted and the scenario restored at step ${at}.` });
+        return true;
+      } catch (e) {
+        set({
+          message: `The engine stopped (${reason}) and the scenario could not be restored: ${e instanceof Error ? e.message : String(e)}`,
+        });
+        return false;
+      }
+    })().finally(() => {
+      recovering = null;
+    });
+    const done = recovering;
+    // The view at the restored cursor, once the recovery is over (outside it: refresh waits for it).
+    void done.then(async (restored) => {
+      if (!restored) return;
+      await refresh();
+      await runCompare();
+    });
+    return done;
+  }
+
   /** Ask the worker for the view at the current cursor and selection; a newer request wins. */
   async function refresh(): Promise<void> {
+    await settled();
     const { loaded, cursor, selection, window } = get();
     if (!loaded) return;
     const seq = ++viewSeq;
@@ -57,7 +127,7 @@ export const useLab = create<LabState>()((set, get) => {
     const start =
       mapping === null ? null : (get().view?.addressSpace.mappings.find((m) => m.id === mapping)?.start ?? null);
     try {
-      const view = await engine().view({
+      const view = await api().view({
         cursor,
         mapping,
         window,
@@ -66,10 +136,13 @@ export const useLab = create<LabState>()((set, get) => {
       });
       if (seq !== viewSeq) return;
       set({ view });
+      recoveries = 0;
       // The mapping's address is known only from a view: ask again once it is.
       const m = view.addressSpace.mappings.find((x) => x.id === mapping);
       if (start === null && m?.start != null && selection.page !== null) await refresh();
     } catch (e) {
+      // A stopped worker is recovered from (the client told the listener); anything else is a bug.
+      if (isStopped(e)) return;
       if (seq === viewSeq) set({ message: `internal error: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
@@ -77,7 +150,14 @@ export const useLab = create<LabState>()((set, get) => {
   async function runCompare(): Promise<void> {
     const c = get().compare;
     if (!c) return;
-    const out = await engine().compare(get().text, c.kernels);
+    await settled();
+    let out: Awaited<ReturnType<ReturnType<typeof engine>['compare']>>;
+    try {
+      out = await api().compare(get().text, c.kernels);
+    } catch (e) {
+      if (isStopped(e)) return;
+      throw e;
+    }
     if (out.ok) set({ compare: { kernels: c.kernels, differences: out.differences } });
     else set({ message: out.message, compare: { kernels: c.kernels, differences: [] } });
   }
@@ -94,7 +174,16 @@ export const useLab = create<LabState>()((set, get) => {
     compare: null,
     async load(text, opts = {}) {
       const kernel = opts.kernel === undefined ? get().kernel : opts.kernel;
-      const res = await engine().load(text, kernel ? { kernel } : {});
+      await settled();
+      let res: LoadResult;
+      try {
+        res = await api().load(text, kernel ? { kernel } : {});
+      } catch (e) {
+        if (!isStopped(e)) throw e;
+        // The worker stopped on this text: the previous scenario is restored and the message says so.
+        await settled();
+        return false;
+      }
       // A refused text never replaces the worker's session: the previous scenario stays.
       if (!res.ok) {
         set({ message: res.message });
@@ -136,3 +225,8 @@ export const useLab = create<LabState>()((set, get) => {
     dismissMessage: () => set({ message: null }),
   };
 });
+
+/** A call failed because the worker stopped (see src/worker/client.ts EngineStopped). */
+function isStopped(e: unknown): boolean {
+  return e instanceof Error && e.name === 'EngineStopped';
+}

@@ -48,4 +48,6 @@ export interface EngineApi {
   /** Load scenario text into the worker's session (the previous one stays when it is refused). */
   load(text: string, opts?: { kernel?: string }): LoadResult;
   view(req: ViewRequest): StepView;
+  /** Test hook (the client exposes it only with ?test-hooks=1): throw inside the call, or never answer. */
+  crash(how: 'throw' | 'hang'): never;
 }

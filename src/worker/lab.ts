@@ -54,5 +54,9 @@ export function createLab(): EngineApi {
         changes,
       };
     },
+    crash(how: 'throw' | 'hang'): never {
+      if (how === 'hang') for (;;) {} // until the client's time limit terminates the worker
+      throw new Error('crash requested by a test hook');
+    },
   };
 }

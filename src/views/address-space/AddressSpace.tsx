@@ -10,6 +10,8 @@ import { formatSize, hex, plural, VM_MNEMONICS, vmMnemonic } from './format.ts';
 import { layoutStrip } from './layout.ts';
 import { createStripView } from './stripView.ts';
 
+const NO_IDS: string[] = [];
+
 type Row = { kind: 'vma'; vma: VmaView; key: string } | { kind: 'gap'; start: number; end: number; key: string };
 
 function rowsOf(space: AddressSpaceView): Row[] {
@@ -30,6 +32,9 @@ export function AddressSpace() {
   const space = useLab((s) => s.view?.addressSpace ?? null);
   const selected = useLab((s) => s.selection.mapping);
   const select = useLab((s) => s.select);
+  // Mappings whose VMAs the step that led to the cursor made, changed or removed.
+  const changedList = useLab((s) => s.view?.changes.vmas ?? NO_IDS);
+  const changed = useMemo(() => new Set(changedList), [changedList]);
   const boxRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const viewRef = useRef<ReturnType<typeof createStripView> | null>(null);
@@ -55,9 +60,10 @@ export function AddressSpace() {
       width,
       height,
       selected,
+      changed,
       onSelect: (mapping) => void select({ mapping, page: 0, pfn: null }),
     });
-  }, [layout, width, height, selected, select]);
+  }, [layout, width, height, selected, changed, select]);
 
   // Nothing selected (or the selection's mapping is gone): show the first VMA's PTEs.
   useEffect(() => {
@@ -95,9 +101,12 @@ export function AddressSpace() {
                 key={m.id}
                 data-testid={`unmapped-${m.id}`}
                 data-reason={m.start === null ? 'mmap-failed' : 'unmapped'}
+                data-changed={changed.has(m.id) ? 'true' : 'false'}
               >
                 {i > 0 ? ', ' : ''}
-                <strong>{m.id}</strong> ({m.start === null ? 'mmap failed' : 'unmapped'})
+                <strong className={changed.has(m.id) ? 'as-gone-changed' : undefined}>{m.id}</strong> (
+                {m.start === null ? 'mmap failed' : 'unmapped'}
+                {changed.has(m.id) ? ' by this step' : ''})
               </span>
             ))}
           </span>
@@ -105,13 +114,22 @@ export function AddressSpace() {
       </h2>
       <div className="as-strip" ref={boxRef}>
         <svg ref={svgRef} className="as-svg" aria-label="VMAs to scale" />
+        <span
+          className="as-changed-key"
+          data-testid="as-changed"
+          data-count={changedList.length}
+          data-mappings={changedList.join(' ')}
+        >
+          <span className="mem-swatch mem-sw-changed" />{' '}
+          {changedList.length > 0 ? `changed by this step: ${changedList.join(', ')}` : 'changed by this step: none'}
+        </span>
         {space && space.vmas.length === 0 ? <p className="as-none">no VMAs: nothing is mapped yet</p> : null}
       </div>
       <span className="mem-hidden">
         {rows.map((r) =>
           r.kind === 'gap'
             ? `gap ${formatSize(r.end - r.start)} from ${hex(r.start)} to ${hex(r.end)}. `
-            : `VMA ${r.vma.mapping} ${hex(r.vma.start)} to ${hex(r.vma.end)}, ${plural(r.vma.pages, 'page')}, ${r.vma.flags.join(' ')}. `,
+            : `VMA ${r.vma.mapping} ${hex(r.vma.start)} to ${hex(r.vma.end)}, ${plural(r.vma.pages, 'page')}, ${r.vma.flags.join(' ')}${changed.has(r.vma.mapping) ? ', changed by this step' : ''}. `,
         )}
       </span>
     </section>

@@ -9,13 +9,15 @@ export interface StripData {
   width: number;
   height: number;
   selected: string | null;
+  /** Mappings whose VMAs the last step made, changed or removed. */
+  changed: ReadonlySet<string>;
   onSelect: (mapping: string) => void;
 }
 
 const BAR_Y = 1;
 
-function vmaLabel(v: VmaView): string {
-  return `mapping ${v.mapping}: ${hex(v.start)} – ${hex(v.end)}, ${plural(v.pages, 'page')} (${formatSize(v.end - v.start)}), flags ${v.flags.map(vmMnemonic).join(' ')}`;
+function vmaLabel(v: VmaView, changed = false): string {
+  return `mapping ${v.mapping}: ${hex(v.start)} – ${hex(v.end)}, ${plural(v.pages, 'page')} (${formatSize(v.end - v.start)}), flags ${v.flags.map(vmMnemonic).join(' ')}${changed ? ' (changed by this step)' : ''}`;
 }
 
 export function createStripView(svgEl: SVGSVGElement) {
@@ -25,7 +27,7 @@ export function createStripView(svgEl: SVGSVGElement) {
 
   function update(data: StripData) {
     current = data;
-    const { layout, width, height, selected } = data;
+    const { layout, width, height, selected, changed } = data;
     const ticksShown = height >= 52;
     const BAR_H = Math.max(20, height - (ticksShown ? 18 : 2));
     const twoLines = BAR_H >= 34;
@@ -92,6 +94,7 @@ export function createStripView(svgEl: SVGSVGElement) {
             }
           });
         g.append('rect').attr('class', 'as-vma-rect');
+        g.append('rect').attr('class', 'as-vma-changed');
         g.append('text').attr('class', 'as-vma-id');
         g.append('text').attr('class', 'as-vma-pages');
         g.append('title');
@@ -106,15 +109,26 @@ export function createStripView(svgEl: SVGSVGElement) {
       .attr('data-flags', (s) => s.vma.flags.join(' '))
       .attr('data-selected', (s) => (s.vma.mapping === selected ? 'true' : 'false'))
       .attr('aria-pressed', (s) => (s.vma.mapping === selected ? 'true' : 'false'))
-      .attr('aria-label', (s) => vmaLabel(s.vma))
-      .classed('is-selected', (s) => s.vma.mapping === selected);
+      .attr('data-changed', (s) => (changed.has(s.vma.mapping) ? 'true' : 'false'))
+      .attr('aria-label', (s) => vmaLabel(s.vma, changed.has(s.vma.mapping)))
+      .classed('is-selected', (s) => s.vma.mapping === selected)
+      .classed('is-changed', (s) => changed.has(s.vma.mapping));
     vma
-      .select('rect')
+      .select('rect.as-vma-rect')
       .attr('x', (s) => s.x + 0.5)
       .attr('y', BAR_Y)
       .attr('width', (s) => Math.max(1, s.w - 1))
       .attr('height', BAR_H)
       .attr('rx', 3);
+    // Changed by the last step: a dashed outline just inside the bar (inside the selection's stroke).
+    vma
+      .select('rect.as-vma-changed')
+      .attr('x', (s) => s.x + 3)
+      .attr('y', BAR_Y + 2.5)
+      .attr('width', (s) => Math.max(0, s.w - 6))
+      .attr('height', Math.max(0, BAR_H - 5))
+      .attr('rx', 2)
+      .attr('display', (s) => (changed.has(s.vma.mapping) && s.w >= 10 ? null : 'none'));
     vma
       .select('text.as-vma-id')
       .attr('x', (s) => s.x + s.w / 2)
@@ -134,7 +148,7 @@ export function createStripView(svgEl: SVGSVGElement) {
       .attr('y', BAR_Y + BAR_H / 2 + 14)
       .attr('text-anchor', 'middle')
       .text((s) => (twoLines ? fitText(`${hex(s.start)} – ${hex(s.end)}`, s.w, hex(s.start)) : ''));
-    vma.select('title').text((s) => vmaLabel(s.vma));
+    vma.select('title').text((s) => vmaLabel(s.vma, changed.has(s.vma.mapping)));
 
     // Address ticks at the two ends of the to-scale region.
     const ticks =

@@ -1,6 +1,10 @@
 // The lab's header: name and scenario title, the kernel profile picker, the
-// comparison with a second profile, the theme toggle, and the error banner.
-import { useEffect, useMemo, useState } from 'react';
+// comparison with a second profile, the theme toggle, the share menu (links and
+// exports), and the error banner.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { scenarioToC } from '../../app/exportC.ts';
+import { download, exportName, exportPng, exportSvg } from '../../app/exportViews.ts';
+import { captureWorkspace, shareLink, writeFragment } from '../../app/share.ts';
 import { KERNEL_NAMES } from '../../scenario/types.ts';
 import { useLab } from '../../store/lab.ts';
 import './Header.css';
@@ -72,8 +76,9 @@ export function Header({ scenarioOpen, onToggleScenario }: HeaderProps) {
   const [theme, setTheme] = useState<Theme>(() => currentTheme());
   useEffect(() => {
     // A stored choice applies from the first paint after mount.
+    // A theme already on <html> (from a shared link) wins over the stored one.
     const stored = storedTheme();
-    if (stored) document.documentElement.dataset.theme = stored;
+    if (stored && !document.documentElement.dataset.theme) document.documentElement.dataset.theme = stored;
   }, []);
 
   const onKernel = async (value: string) => {
@@ -150,6 +155,7 @@ export function Header({ scenarioOpen, onToggleScenario }: HeaderProps) {
             {compare.differences.length === 1 ? '1 step differs' : `${compare.differences.length} steps differ`}
           </span>
         )}
+        <ShareMenu />
         <button
           type="button"
           className="hd-theme"
@@ -169,5 +175,109 @@ export function Header({ scenarioOpen, onToggleScenario }: HeaderProps) {
         </div>
       )}
     </header>
+  );
+}
+
+type ShareStatus = { kind: 'ok' | 'link' | 'error'; text: string; link?: string } | null;
+
+/** Copy a link to the workspace (or its read-only embed), export the views as PNG or SVG, the driver as C. */
+export function ShareMenu() {
+  const loaded = useLab((s) => s.loaded);
+  const [status, setStatus] = useState<ShareStatus>(null);
+  const menu = useRef<HTMLDetailsElement>(null);
+  const linkBox = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (status?.kind === 'link') linkBox.current?.select();
+  }, [status]);
+
+  const stem = () => {
+    const s = useLab.getState();
+    return exportName(s.loaded?.title ?? null, s.cursor);
+  };
+  const caption = () => {
+    const s = useLab.getState();
+    const l = s.loaded;
+    return `ptlab · ${l?.title ?? 'untitled scenario'} · kernel ${l?.kernel ?? '?'} · step ${s.cursor} of ${l?.steps ?? 0}`;
+  };
+
+  const copy = async (embed: boolean) => {
+    const ws = captureWorkspace(useLab.getState());
+    if (!ws) return;
+    const link = shareLink(ws, location.href, { embed });
+    // The address bar shows the workspace link (never the embed one) right away.
+    writeFragment(ws, document.documentElement.dataset.embed === 'true');
+    try {
+      await navigator.clipboard.writeText(link);
+      setStatus({ kind: 'ok', text: embed ? 'Embed link copied.' : 'Link copied.', link });
+    } catch {
+      setStatus({ kind: 'link', text: embed ? 'Copy this embed link:' : 'Copy this link:', link });
+    }
+  };
+
+  const run = async (what: string, f: () => void | Promise<void>) => {
+    try {
+      await f();
+      setStatus({ kind: 'ok', text: `${what} saved.` });
+    } catch (e) {
+      setStatus({ kind: 'error', text: `${what} failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
+
+  const exportC = () =>
+    run('C file', () => {
+      const s = useLab.getState();
+      const out = scenarioToC(s.text, { kernel: s.loaded?.kernel ?? s.kernel });
+      if (!out.ok) throw new Error(out.message);
+      download(new Blob([out.code], { type: 'text/x-csrc' }), `${out.name}.c`);
+    });
+
+  return (
+    <details className="hd-share" ref={menu} data-testid="share-menu" onToggle={() => setStatus(null)}>
+      <summary>share ▾</summary>
+      <fieldset className="hd-share-pop" aria-label="Share and export">
+        <button type="button" data-testid="copy-link" disabled={!loaded} onClick={() => void copy(false)}>
+          copy link
+        </button>
+        <button type="button" data-testid="copy-embed-link" disabled={!loaded} onClick={() => void copy(true)}>
+          copy embed link
+        </button>
+        <button
+          type="button"
+          data-testid="export-png"
+          disabled={!loaded}
+          onClick={() => void run('PNG', () => exportPng(stem(), caption()))}
+        >
+          export PNG
+        </button>
+        <button
+          type="button"
+          data-testid="export-svg"
+          disabled={!loaded}
+          onClick={() => void run('SVG', () => exportSvg(stem(), caption()))}
+        >
+          export SVG
+        </button>
+        <button type="button" data-testid="export-c" disabled={!loaded} onClick={() => void exportC()}>
+          export C
+        </button>
+        {status && (
+          <p className={`hd-share-status hd-share-${status.kind}`} data-testid="share-status" role="status">
+            {status.text}
+          </p>
+        )}
+        {status?.link && (
+          <input
+            ref={linkBox}
+            className="hd-share-link"
+            data-testid="share-link"
+            aria-label="The link"
+            readOnly
+            value={status.link}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        )}
+      </fieldset>
+    </details>
   );
 }

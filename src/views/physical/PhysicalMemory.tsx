@@ -14,6 +14,7 @@ import { StructPage } from './StructPage.tsx';
 
 const MAX_LISTED = 500;
 const MAX_RANGES = 300;
+const NO_FRAMES: number[] = [];
 
 function frameWords(f: FrameView): string {
   return `pfn ${f.pfn}: ${OWNER_TEXT[f.owner] ?? f.owner}${f.label ? ` ${f.label}` : ''}, refcount ${f.refcount}, mapcount ${f.mapcount}`;
@@ -26,6 +27,9 @@ export function PhysicalMemory() {
   const chosen = useLab((s) => s.selection.pfn);
   const pfn = chosen ?? page?.pfn ?? null;
   const select = useLab((s) => s.select);
+  // Frames whose struct page the step that led to the cursor changed.
+  const changedList = useLab((s) => s.view?.changes.frames ?? NO_FRAMES);
+  const changed = useMemo(() => new Set(changedList), [changedList]);
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drawRef = useRef<ReturnType<typeof createPhysicalView> | null>(null);
@@ -49,8 +53,8 @@ export function PhysicalMemory() {
 
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
-    drawRef.current?.update({ width, height, g, frames, selectedPfn: pfn });
-  }, [width, height, g, frames, pfn]);
+    drawRef.current?.update({ width, height, g, frames, selectedPfn: pfn, changed });
+  }, [width, height, g, frames, pfn, changed]);
 
   const frameAt = (e: MouseEvent<HTMLCanvasElement>): FrameView | null => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -94,6 +98,8 @@ export function PhysicalMemory() {
   const selFrame = selIdx >= 0 ? (frames[selIdx] as FrameView) : null;
   const ranges = useMemo(() => (frames.length > MAX_LISTED ? frameRanges(frames) : []), [frames]);
   const mappedFrames = frames.reduce((a, f) => a + (f.mapcount > 0 ? 1 : 0), 0);
+  // Changed frames not in use now (freed, or taken and given back, by the step) are not on the grid.
+  const gone = changedList.filter((p) => frameIndex(frames, p) < 0).length;
 
   return (
     <section className="panel mem-panel phys-panel" aria-labelledby="phys-title">
@@ -149,10 +155,28 @@ export function PhysicalMemory() {
               >
                 {frameWords(hover.f)}
                 {g.fpc > 1 ? ` (cell of ${g.fpc} frames)` : ''}
+                {changed.has(hover.f.pfn) ? ' · changed by this step' : ''}
               </div>
             ) : null}
           </div>
           <ul className="mem-legend phys-legend" aria-label="legend">
+            <li
+              className="phys-changed"
+              data-testid="phys-changed"
+              data-count={changedList.length}
+              data-pfns={changedList.join(' ')}
+              title={gone > 0 ? `${gone} of them not in use now (not on the grid)` : undefined}
+            >
+              <span className="mem-swatch mem-sw-changed" />{' '}
+              {changedList.length > 0 ? (
+                <strong>
+                  changed by this step: {changedList.length} {changedList.length === 1 ? 'frame' : 'frames'}
+                </strong>
+              ) : (
+                'changed by this step: none'
+              )}
+              {gone > 0 ? <span className="mem-hidden"> ({gone} not in use now)</span> : null}
+            </li>
             {owners.allocs.slice(0, 6).map((a) => (
               <li key={a}>
                 <span className="mem-swatch" style={{ background: allocVar(a) }} /> {a}
@@ -174,10 +198,18 @@ export function PhysicalMemory() {
             </li>
           </ul>
           <p id="phys-selected" className="mem-hidden" aria-live="polite">
-            {selFrame ? frameWords(selFrame) : pfn !== null ? `pfn ${pfn}: not in use by the scenario` : ''}
+            {selFrame
+              ? `${frameWords(selFrame)}${changed.has(selFrame.pfn) ? ', changed by this step' : ''}`
+              : pfn !== null
+                ? `pfn ${pfn}: not in use by the scenario`
+                : ''}
           </p>
         </div>
-        <StructPage page={page && page.pfn === pfn ? page : null} pfn={pfn} />
+        <StructPage
+          page={page && page.pfn === pfn ? page : null}
+          pfn={pfn}
+          changed={pfn !== null && changed.has(pfn)}
+        />
       </div>
       <ul className="mem-hidden" aria-label="frames in use">
         {frames.length <= MAX_LISTED ? (
@@ -191,9 +223,11 @@ export function PhysicalMemory() {
               data-refcount={f.refcount}
               data-mapcount={f.mapcount}
               data-selected={f.pfn === pfn ? 'true' : 'false'}
+              data-changed={changed.has(f.pfn) ? 'true' : 'false'}
             >
               <button type="button" onClick={() => void select({ pfn: f.pfn })}>
                 {frameWords(f)}
+                {changed.has(f.pfn) ? ', changed by this step' : ''}
               </button>
             </li>
           ))
@@ -208,6 +242,7 @@ export function PhysicalMemory() {
                 data-refcount={selFrame.refcount}
                 data-mapcount={selFrame.mapcount}
                 data-selected="true"
+                data-changed={changed.has(selFrame.pfn) ? 'true' : 'false'}
               >
                 selected {frameWords(selFrame)}
               </li>

@@ -13,12 +13,21 @@ function whereMapped(space: AddressSpaceView | null, addr: number): { mapping: s
   return { mapping: v.mapping, page: Math.floor((addr - m.start) / PAGE_SIZE) };
 }
 
-export function StructPage({ page, pfn }: { page: StructPageView | null; pfn: number | null }) {
+export function StructPage({
+  page,
+  pfn,
+  changed = false,
+}: {
+  page: StructPageView | null;
+  pfn: number | null;
+  /** The step that led to the cursor changed this frame's struct page. */
+  changed?: boolean;
+}) {
   const space = useLab((s) => s.view?.addressSpace ?? null);
   const select = useLab((s) => s.select);
   if (pfn === null) {
     return (
-      <div className="sp-box" data-testid="struct-page" data-pfn="">
+      <div className="sp-box" data-testid="struct-page" data-pfn="" data-changed="false">
         <h3>struct page</h3>
         <p className="mem-empty-note">Select a frame (or a present PTE) to see its struct page.</p>
       </div>
@@ -26,7 +35,7 @@ export function StructPage({ page, pfn }: { page: StructPageView | null; pfn: nu
   }
   if (!page) {
     return (
-      <div className="sp-box" data-testid="struct-page" data-pfn={pfn}>
+      <div className="sp-box" data-testid="struct-page" data-pfn={pfn} data-changed={changed ? 'true' : 'false'}>
         <h3>struct page of pfn {pfn}</h3>
         <p className="mem-empty-note">loading…</p>
       </div>
@@ -35,9 +44,10 @@ export function StructPage({ page, pfn }: { page: StructPageView | null; pfn: nu
   const slabExposes = page.owner === 'slab' && page.mappedAt.length > 0 && page.objects.length > 0;
   return (
     <div
-      className="sp-box"
+      className={`sp-box${changed ? ' is-changed' : ''}`}
       data-testid="struct-page"
       data-pfn={page.pfn}
+      data-changed={changed ? 'true' : 'false'}
       data-refcount={page.pageCount}
       data-own-refcount={page.refcount}
       data-mapcount={page.mapcount}
@@ -47,6 +57,14 @@ export function StructPage({ page, pfn }: { page: StructPageView | null; pfn: nu
     >
       <h3>
         struct page <span className="mem-mono">pfn {page.pfn}</span>
+        {changed ? (
+          <>
+            {' '}
+            <span className="mem-changed-badge" data-testid="struct-page-changed">
+              changed by this step
+            </span>
+          </>
+        ) : null}
       </h3>
       <dl className="sp-fields">
         <dt>phys</dt>

@@ -1,7 +1,7 @@
 // The physical memory grid's marks, on a canvas React renders empty.
 import type { FrameView } from '../../engine/view.ts';
 import type { FrameGrid } from './grid.ts';
-import { allocSlot, fitCanvas, hatch, type Palette, readPalette } from './palette.ts';
+import { allocSlot, changedRing, fitCanvas, hatch, type Palette, readPalette } from './palette.ts';
 
 export interface PhysDrawData {
   width: number;
@@ -9,6 +9,8 @@ export interface PhysDrawData {
   g: FrameGrid;
   frames: FrameView[];
   selectedPfn: number | null;
+  /** Frames whose struct page the last step changed. */
+  changed: ReadonlySet<number>;
 }
 
 export function ownerColour(pal: Palette, f: FrameView): string {
@@ -77,19 +79,23 @@ export function createPhysicalView(canvas: HTMLCanvasElement) {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     let selCell = -1;
+    const changedCells: number[] = [];
     for (let i = 0; i < g.cells; i++) {
       const x = (i % g.cols) * g.px;
       const y = Math.floor(i / g.cols) * g.px;
       const f = frames[i * g.fpc] as FrameView;
       let mapped = 0;
       let extra = 0;
+      let changed = false;
       const end = Math.min(frames.length, (i + 1) * g.fpc);
       for (let j = i * g.fpc; j < end; j++) {
         const fj = frames[j] as FrameView;
         if (fj.mapcount > 0) mapped++;
         if (fj.refcount > 1) extra++;
         if (fj.pfn === d.selectedPfn) selCell = i;
+        if (d.changed.has(fj.pfn)) changed = true;
       }
+      if (changed) changedCells.push(i);
       ctx.fillStyle = ownerColour(pal, f);
       ctx.fillRect(x, y, s, s);
       pattern(ctx, pal, f, x, y, s);
@@ -124,13 +130,22 @@ export function createPhysicalView(canvas: HTMLCanvasElement) {
       }
       if (f.owner === 'alloc' && g.px >= 7 && g.fpc === 1 && f.refcount === 0) hatch(ctx, x, y, s, s, pal.ink, 3);
     }
+    // What the last step changed: a dashed ring on the cell's edge (outside it when cells are tiny).
+    const cw = g.px >= 12 ? 3 : 2;
+    for (const i of changedCells) {
+      const x = (i % g.cols) * g.px;
+      const y = Math.floor(i / g.cols) * g.px;
+      changedRing(ctx, pal, x, y, s, cw, g.px < 9 ? -3 : 0);
+    }
     if (selCell >= 0) {
       const x = (selCell % g.cols) * g.px;
       const y = Math.floor(selCell / g.cols) * g.px;
       const w = g.px >= 12 ? 3 : 2;
+      // Inside the changed ring when the selected frame also changed, so both show.
+      const o = changedCells.includes(selCell) && g.px >= 9 ? cw : 0;
       ctx.strokeStyle = pal.select;
       ctx.lineWidth = w;
-      ctx.strokeRect(x + w / 2, y + w / 2, Math.max(1, s - w), Math.max(1, s - w));
+      ctx.strokeRect(x + o + w / 2, y + o + w / 2, Math.max(1, s - w - 2 * o), Math.max(1, s - w - 2 * o));
       if (g.px < 9) ctx.strokeRect(x - 3, y - 3, s + 6, s + 6);
     }
   }

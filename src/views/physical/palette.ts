@@ -29,6 +29,8 @@ export interface Palette {
   ink: string;
   mark: string;
   select: string;
+  /** What the last step changed (a dashed ring). */
+  changed: string;
   accent: string;
   fg: string;
   muted: string;
@@ -50,6 +52,7 @@ export function readPalette(el: Element): Palette {
     ink: v('--mem-ink', '#10141b'),
     mark: v('--mem-mark', '#1d2330'),
     select: v('--mem-select', '#d0197a'),
+    changed: v('--changed', '#b45309'),
     accent: v('--accent', '#1f4f8f'),
     fg: v('--fg', '#1d2330'),
     muted: v('--muted', '#5b6475'),
@@ -108,5 +111,33 @@ export function hatch(
     ctx.lineTo(x + d + h, y);
   }
   ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * The "changed by this step" ring around a cell: a dashed line in --changed
+ * over a solid line in the background colour, so it reads on any fill.
+ * `inset` 0 puts it on the cell's edge; a negative inset draws it outside.
+ */
+export function changedRing(
+  ctx: CanvasRenderingContext2D,
+  pal: Palette,
+  x: number,
+  y: number,
+  s: number,
+  lineWidth: number,
+  inset = 0,
+) {
+  const o = inset + lineWidth / 2;
+  const w = Math.max(1, s - 2 * o);
+  const dash = Math.max(2, Math.round(lineWidth * 1.5));
+  ctx.save();
+  ctx.lineWidth = lineWidth;
+  ctx.setLineDash([]);
+  ctx.strokeStyle = pal.empty;
+  ctx.strokeRect(x + o, y + o, w, w);
+  ctx.setLineDash([dash, dash]);
+  ctx.strokeStyle = pal.changed;
+  ctx.strokeRect(x + o, y + o, w, w);
   ctx.restore();
 }

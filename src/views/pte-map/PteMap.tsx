@@ -26,6 +26,7 @@ import {
 import { useElementSize } from './useElementSize.ts';
 
 const MAX_LISTED_RUNS = 300;
+const NO_PAGES: number[] = [];
 
 interface ViewState {
   key: string;
@@ -50,6 +51,10 @@ export function PteMap() {
   const hi = pages + 1;
   const total = hi - lo;
   const ptes = view?.ptes ?? [];
+  // Pages (of the requested window) whose PTE the step that led to the cursor changed.
+  const changed = view?.changes.ptes ?? NO_PAGES;
+  const changedSet = useMemo(() => new Set(changed), [changed]);
+  const runChanged = (first: number, n: number) => changed.some((p) => p >= first && p < first + n);
 
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -94,8 +99,8 @@ export function PteMap() {
 
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
-    drawRef.current?.update({ width, height, g, buckets, first, count, selectedPage: selection.page });
-  }, [width, height, g, buckets, first, count, selection.page]);
+    drawRef.current?.update({ width, height, g, buckets, first, count, selectedPage: selection.page, changed });
+  }, [width, height, g, buckets, first, count, selection.page, changed]);
 
   // Keep the selected page in view when it moves (not when the user pans away).
   const lastSel = useRef<string>('');
@@ -224,6 +229,7 @@ export function PteMap() {
   };
 
   const selCell = selection.page !== null ? cellOf(selection.page) : null;
+  const selChanged = selection.page !== null && changedSet.has(selection.page);
   const hoverCell = hover ? cellOf(hover.page) : null;
   const addrOf = (p: number) => (mapping?.start != null ? hex(mapping.start + p * PAGE_SIZE) : '?');
   const listed = ptes.slice(0, MAX_LISTED_RUNS);
@@ -354,6 +360,7 @@ export function PteMap() {
                     : ''}
                 </div>
                 <div>{cellWords(hoverCell).join(', ')}</div>
+                {runChanged(hover.page, g.ppc) ? <div>changed by this step</div> : null}
               </>
             ) : (
               <div>page {hover.page}: loading…</div>
@@ -375,13 +382,17 @@ export function PteMap() {
         data-pfn={selCell?.present ? selCell.pfn : ''}
         data-maps={selCell ? allocPage(selCell.maps) : ''}
         data-value={selCell?.value ?? ''}
+        data-changed={selChanged ? 'true' : 'false'}
         aria-live="polite"
       >
         {selection.page === null || !mapping ? (
           <span className="mem-muted">No page selected: click a cell (or focus the map and use the arrow keys).</span>
         ) : selCell ? (
           <>
-            <span className="mem-hidden">{describeCell(selCell)}</span>
+            <span className="mem-hidden">
+              {describeCell(selCell)}
+              {selChanged ? ' Its PTE changed in this step.' : ''}
+            </span>
             <span className="pte-sel-line pte-sel-head" aria-hidden="true">
               <strong>page {selection.page}</strong> <span className="mem-mono">{addrOf(selection.page)}</span>{' '}
               {selCell.present
@@ -391,6 +402,14 @@ export function PteMap() {
                 : selCell.inVma
                   ? '· not present'
                   : '· outside the VMA'}
+              {selChanged ? (
+                <>
+                  {' '}
+                  <span className="mem-changed-badge" data-testid="pte-selected-changed">
+                    PTE changed by this step
+                  </span>
+                </>
+              ) : null}
             </span>
             <span className="pte-sel-line" aria-hidden="true">
               PTE <span className="mem-mono">{selCell.value}</span>
@@ -410,6 +429,10 @@ export function PteMap() {
         )}
       </p>
       <ul className="mem-legend pte-legend" aria-label="legend">
+        <li data-testid="pte-legend-changed" data-count={changed.length}>
+          <span className="mem-swatch mem-sw-changed" /> changed by this step
+          {changed.length > 0 ? ` (${changed.length})` : ''}
+        </li>
         {allocs.slice(0, 6).map((a) => (
           <li key={a}>
             <span className="mem-swatch" style={{ background: allocVar(a) }} /> {a}
@@ -450,10 +473,12 @@ export function PteMap() {
             data-pfn={r.cell.present ? r.cell.pfn : ''}
             data-maps={allocPage(r.cell.maps)}
             data-value={r.cell.value}
+            data-changed={runChanged(r.first, r.count) ? 'true' : 'false'}
           >
             {r.count === 1 ? `page ${r.first}` : `pages ${r.first}–${r.first + r.count - 1}`}:{' '}
             {cellWords(r.cell).join(', ')}
             {r.cell.present ? `, first PTE ${r.cell.value}` : ''}
+            {runChanged(r.first, r.count) ? ', changed by this step' : ''}
           </li>
         ))}
         {ptes.length > listed.length ? <li>… and {ptes.length - listed.length} more runs</li> : null}

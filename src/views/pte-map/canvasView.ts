@@ -1,7 +1,7 @@
 // The PTE map's marks: a canvas React renders empty and never touches again.
 // One rectangle per cell (a cell is one page, or a bucket of pages when cells
 // would be smaller than 3 px); runs of equal PTEs were collapsed by the worker.
-import { fitCanvas, hatch, readPalette } from '../physical/palette.ts';
+import { changedRing, fitCanvas, hatch, readPalette } from '../physical/palette.ts';
 import type { Buckets, Geometry } from './grid.ts';
 
 export interface PteDrawData {
@@ -13,6 +13,8 @@ export interface PteDrawData {
   first: number;
   count: number;
   selectedPage: number | null;
+  /** Pages whose PTE the last step changed. */
+  changed: readonly number[];
 }
 
 export function createPteMapView(canvas: HTMLCanvasElement) {
@@ -80,16 +82,30 @@ export function createPteMapView(canvas: HTMLCanvasElement) {
       ctx.lineWidth = 1;
       ctx.strokeRect(x + 0.5, y + 0.5, s - 1, s - 1);
     }
-    // The selected page, on top.
+    // What the last step changed: a thick dashed ring on the cell's edge (outside it when cells are tiny).
+    const changedCells = new Set<number>();
+    for (const p of d.changed) {
+      if (p < d.first || p >= d.first + d.count) continue;
+      const i = Math.floor((p - d.first) / g.ppc);
+      if (i < b.n) changedCells.add(i);
+    }
+    const cw = g.px >= 14 ? 3 : 2;
+    for (const i of changedCells) {
+      const x = (i % g.cols) * g.px;
+      const y = Math.floor(i / g.cols) * g.px;
+      changedRing(ctx, pal, x, y, s, cw, g.px < 9 ? -3 : 0);
+    }
+    // The selected page, on top (inside the changed ring when it changed too).
     if (d.selectedPage !== null) {
       const i = Math.floor((d.selectedPage - d.first) / g.ppc);
       if (i >= 0 && i < b.n && d.selectedPage >= d.first) {
         const x = (i % g.cols) * g.px;
         const y = Math.floor(i / g.cols) * g.px;
         const w = Math.max(2, Math.min(3, Math.floor(g.px / 4)));
+        const o = changedCells.has(i) && g.px >= 9 ? cw : 0;
         ctx.strokeStyle = pal.select;
         ctx.lineWidth = w;
-        ctx.strokeRect(x + w / 2, y + w / 2, Math.max(1, s - w), Math.max(1, s - w));
+        ctx.strokeRect(x + o + w / 2, y + o + w / 2, Math.max(1, s - w - 2 * o), Math.max(1, s - w - 2 * o));
         if (g.px < 9) {
           // Tiny cells: also a ring around it so the selection is findable.
           ctx.lineWidth = 2;

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import type { TraceEvent } from '../../engine/trace.ts';
 import type { StepResult } from '../../scenario/results.ts';
 import { useLab } from '../../store/lab.ts';
+import { isHidden, usePredict } from '../../store/predict.ts';
 import { describeScenarioCached } from '../timeline/describe.ts';
 import { badgeOf, describeResult } from './summary.ts';
 import './ResultPanel.css';
@@ -18,7 +19,10 @@ export function BadgeView({ result }: { result: StepResult }) {
 }
 
 export function ResultPanel() {
-  const last = useLab((s) => s.view?.last ?? null);
+  const shownLast = useLab((s) => s.view?.last ?? null);
+  // In predict mode a result the student has not predicted yet stays hidden.
+  const hidden = usePredict((s) => shownLast !== null && isHidden(s, shownLast.step, shownLast.result));
+  const last = hidden ? null : shownLast;
   const text = useLab((s) => s.text);
   const compare = useLab((s) => s.compare);
   const loaded = useLab((s) => s.loaded);
@@ -34,9 +38,11 @@ export function ResultPanel() {
         <h2>result</h2>
         <div className="panel-body">
           <p className="panel-empty" data-testid="result">
-            {loaded
-              ? 'Before step 0: nothing has run yet. Step forward (→) or click a step in the timeline.'
-              : 'No scenario loaded.'}
+            {hidden
+              ? `Predict the result of step ${shownLast?.step} first (the predict panel above).`
+              : loaded
+                ? 'Before step 0: nothing has run yet. Step forward (→) or click a step in the timeline.'
+                : 'No scenario loaded.'}
           </p>
         </div>
       </section>

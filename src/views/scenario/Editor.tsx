@@ -2,7 +2,9 @@
 // ScenarioPanel with import(), so CodeMirror stays out of the first bundle. It shows the
 // diagnostics it is given (the panel lints with the engine's own checker) and reports edits.
 import { json } from '@codemirror/lang-json';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
+import { tags } from '@lezer/highlight';
 import { basicSetup, EditorView } from 'codemirror';
 import { useEffect, useRef } from 'react';
 
@@ -41,6 +43,15 @@ const theme = EditorView.theme({
   '.cm-diagnostic-error': { borderLeftColor: 'var(--err)' },
 });
 
+// Token colours from the same variables (CodeMirror's default ones fail contrast on the dark background).
+const highlight = HighlightStyle.define([
+  { tag: tags.propertyName, color: 'var(--accent)' },
+  { tag: tags.string, color: 'var(--ok)' },
+  { tag: tags.number, color: 'var(--change-fg)' },
+  { tag: [tags.bool, tags.null], color: 'var(--warn)' },
+  { tag: tags.invalid, color: 'var(--err)' },
+]);
+
 export default function Editor({ value, onChange, diagnostics, label, describedBy }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -61,8 +72,13 @@ export default function Editor({ value, onChange, diagnostics, label, describedB
         json(),
         lintGutter(),
         EditorView.lineWrapping, // a ~300px column: long one-line steps wrap instead of hiding
+        // CodeMirror's styles go in a <style> element: the build's CSP admits it by this nonce (vite.config.ts).
+        EditorView.cspNonce.of(String(import.meta.env.PTLAB_STYLE_NONCE ?? '')),
         theme,
+        syntaxHighlighting(highlight),
         EditorView.contentAttributes.of({
+          // tabindex: axe counts the scroller's editable content as keyboard-reachable only with one
+          tabindex: '0',
           'aria-label': label,
           ...(describedBy ? { 'aria-describedby': describedBy } : {}),
         }),

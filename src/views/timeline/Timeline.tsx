@@ -14,6 +14,7 @@ import {
 } from 'react';
 import type { StepResult } from '../../scenario/results.ts';
 import { useLab } from '../../store/lab.ts';
+import { isHidden, usePredict } from '../../store/predict.ts';
 import { badgeOf } from '../result/summary.ts';
 import { describeScenarioCached, type StepView } from './describe.ts';
 import { SPEEDS, togglePlay, usePlayback } from './playback.ts';
@@ -269,7 +270,10 @@ interface ChipProps {
   onGo: (k: number) => Promise<void>;
 }
 
-function StepChip({ index, view, result, current, differs, comparing, onGo }: ChipProps) {
+function StepChip({ index, view, result: known, current, differs, comparing, onGo }: ChipProps) {
+  // In predict mode the badge of a step not predicted yet would give the answer away.
+  const hidden = usePredict((s) => isHidden(s, index, known));
+  const result = hidden ? undefined : known;
   const badge = result ? badgeOf(result) : null;
   const otherBadge = differs ? badgeOf(differs) : null;
   const op = view?.op ?? '?';

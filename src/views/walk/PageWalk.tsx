@@ -125,6 +125,10 @@ export function PageWalk() {
   const walk = useMemo(() => (raw ? normalise(raw) : null), [raw]);
   const selection = useLab((s) => s.selection);
   const select = useLab((s) => s.select);
+  // The step that led to the cursor changed the selected page's PTE.
+  const pteChanged = useLab(
+    (s) => s.selection.page !== null && (s.view?.changes.ptes.includes(s.selection.page) ?? false),
+  );
   const stop = walk ? stopReason(walk) : null;
   const pick = (pfn: number) => void select({ pfn });
 
@@ -157,7 +161,8 @@ export function PageWalk() {
             </li>
             {walk.levels.map((l) => {
               const reached = l.tableFrame >= 0;
-              const cls = `walk-level walk-l-${LEVEL_KEY[l.level]}${reached ? '' : ' is-unreached'}${reached && !l.entry ? ' is-missing' : ''}`;
+              const changed = l.level === 'PTE' && pteChanged;
+              const cls = `walk-level walk-l-${LEVEL_KEY[l.level]}${reached ? '' : ' is-unreached'}${reached && !l.entry ? ' is-missing' : ''}${changed ? ' is-changed' : ''}`;
               return (
                 <li
                   key={l.level}
@@ -167,6 +172,7 @@ export function PageWalk() {
                   data-entry={l.entry?.value ?? 'none'}
                   data-table-frame={l.tableFrame}
                   data-reached={reached ? 'true' : 'false'}
+                  data-changed={changed ? 'true' : 'false'}
                 >
                   <span className="walk-name">{l.level}</span>
                   <span className="walk-index">
@@ -198,6 +204,18 @@ export function PageWalk() {
                       ) : (
                         <span className="mem-muted">no {l.level} table</span>
                       )}
+                      {changed ? (
+                        <>
+                          {' '}
+                          <span
+                            className="mem-changed-badge"
+                            data-testid="walk-pte-changed"
+                            title="this page's PTE changed in the step that led here"
+                          >
+                            changed by this step
+                          </span>
+                        </>
+                      ) : null}
                     </span>
                   )}
                 </li>

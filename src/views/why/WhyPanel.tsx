@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { TraceEvent } from '../../engine/trace.ts';
 import { useLab } from '../../store/lab.ts';
+import { isHidden, usePredict } from '../../store/predict.ts';
 import './WhyPanel.css';
 
 /** Rows rendered at first; a step's trace can be long (a 4,096-call mmap). */
@@ -97,7 +98,10 @@ function Row({ row }: { row: WhyRow }) {
 }
 
 export function WhyPanel() {
-  const last = useLab((s) => s.view?.last ?? null);
+  const shownLast = useLab((s) => s.view?.last ?? null);
+  // The checks give the answer away while a prediction is pending.
+  const hidden = usePredict((s) => shownLast !== null && isHidden(s, shownLast.step, shownLast.result));
+  const last = hidden ? null : shownLast;
   const [decisionsOnly, setDecisionsOnly] = useState(false);
   const [all, setAll] = useState<number | null>(null);
 
