@@ -118,7 +118,9 @@ describe('PredictPanel', () => {
     const reveal = screen.getByTestId('predict-reveal') as HTMLButtonElement;
     expect(reveal.disabled).toBe(true);
     // The choices are labelled radio buttons in a fieldset whose legend asks the question.
-    expect(screen.getByRole('group').textContent).toContain('What does mmap() return');
+    expect(screen.getByRole('group', { name: /What does mmap\(\) return/ }).textContent).toContain(
+      'What does mmap() return',
+    );
     expect(screen.getByLabelText('-EINVAL')).toBe(choice('-EINVAL'));
     fireEvent.click(choice('-EINVAL'));
     expect(choice('-EINVAL').checked).toBe(true);

@@ -17,7 +17,6 @@ export function PredictPanel() {
   const total = usePredict((s) => scoreOf(s).total);
   return (
     <section className="panel predict-panel" aria-label="Predict">
-      <h2>predict</h2>
       <div className="panel-body">
         <div className="pp-bar">
           <label className="pp-toggle">
@@ -27,13 +26,16 @@ export function PredictPanel() {
               checked={enabled}
               onChange={(e) => setEnabled(e.currentTarget.checked)}
             />{' '}
-            predict each result before it is shown
+            predict first
           </label>
           <span className="pp-score" data-testid="predict-score" data-score={score} data-total={total}>
             {score} of {total} right
           </span>
+          <details className="pp-more">
+            <summary>new exercise</summary>
+            <NewExercise />
+          </details>
         </div>
-        <NewExercise />
         {enabled && <Ask />}
       </div>
     </section>
