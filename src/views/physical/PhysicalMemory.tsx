@@ -8,7 +8,7 @@ import { formatSize, PAGE_SIZE } from '../address-space/format.ts';
 import { useElementSize } from '../pte-map/useElementSize.ts';
 import { createPhysicalView } from './canvasView.ts';
 import { frameGrid, frameIndex, frameRanges, OWNER_TEXT } from './grid.ts';
-import { allocVar, watchTheme } from './palette.ts';
+import { allocVar, useCanvasView } from './palette.ts';
 import './PhysicalMemory.css';
 import { StructPage } from './StructPage.tsx';
 
@@ -32,25 +32,13 @@ export function PhysicalMemory() {
   const changed = useMemo(() => new Set(changedList), [changedList]);
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const drawRef = useRef<ReturnType<typeof createPhysicalView> | null>(null);
+  const drawRef = useCanvasView(canvasRef, createPhysicalView);
   const { width, height } = useElementSize(boxRef);
   const frames = physical?.frames ?? [];
   const g = useMemo(() => frameGrid(frames.length, width, height), [frames.length, width, height]);
   const [hover, setHover] = useState<{ x: number; y: number; f: FrameView } | null>(null);
 
-  useEffect(() => {
-    const c = canvasRef.current;
-    if (!c) return;
-    const v = createPhysicalView(c);
-    drawRef.current = v;
-    const unwatch = watchTheme(() => v.redraw());
-    return () => {
-      unwatch();
-      v.destroy();
-      drawRef.current = null;
-    };
-  }, []);
-
+  // biome-ignore lint/correctness/useExhaustiveDependencies: drawRef is a ref (useCanvasView), stable across renders
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
     drawRef.current?.update({ width, height, g, frames, selectedPfn: pfn, changed });

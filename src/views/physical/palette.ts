@@ -1,6 +1,7 @@
 // The memory views' colours, read from CSS variables (light and dark variants
 // live in palette.css) so canvases follow the theme, and the canvas helpers
 // the canvas views share.
+import { type RefObject, useEffect, useRef } from 'react';
 import './palette.css';
 
 export const ALLOC_COLOURS = 8;
@@ -140,4 +141,28 @@ export function changedRing(
   ctx.strokeStyle = pal.changed;
   ctx.strokeRect(x + o, y + o, w, w);
   ctx.restore();
+}
+
+/**
+ * Mount a canvas view factory (`createXView(canvas) → {update, redraw, destroy}`) on the
+ * canvas React renders, redrawing it when the theme changes; one owner per element.
+ */
+export function useCanvasView<V extends { redraw(): void; destroy(): void }>(
+  canvasRef: RefObject<HTMLCanvasElement | null>,
+  create: (canvas: HTMLCanvasElement) => V,
+): RefObject<V | null> {
+  const viewRef = useRef<V | null>(null);
+  useEffect(() => {
+    const c = canvasRef.current;
+    if (!c) return;
+    const v = create(c);
+    viewRef.current = v;
+    const unwatch = watchTheme(() => v.redraw());
+    return () => {
+      unwatch();
+      v.destroy();
+      viewRef.current = null;
+    };
+  }, [canvasRef, create]);
+  return viewRef;
 }

@@ -6,7 +6,7 @@ import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useS
 import type { PteCell } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
 import { allocPage, hex, PAGE_SIZE, plural, pteBitText, yesNo } from '../address-space/format.ts';
-import { allocVar, watchTheme } from '../physical/palette.ts';
+import { allocVar, useCanvasView } from '../physical/palette.ts';
 import './PteMap.css';
 import { createPteMapView } from './canvasView.ts';
 import { cellWords, describeCell, entryBits } from './describe.ts';
@@ -58,7 +58,7 @@ export function PteMap() {
 
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const drawRef = useRef<ReturnType<typeof createPteMapView> | null>(null);
+  const drawRef = useCanvasView(canvasRef, createPteMapView);
   const { width, height } = useElementSize(boxRef);
 
   const key = `${mappingId}:${pages}`;
@@ -84,19 +84,7 @@ export function PteMap() {
     return () => clearTimeout(t);
   }, [ready, loaded, first, count, storeWindow.first, storeWindow.count, setWindow]);
 
-  useEffect(() => {
-    const c = canvasRef.current;
-    if (!c) return;
-    const v = createPteMapView(c);
-    drawRef.current = v;
-    const unwatch = watchTheme(() => v.redraw());
-    return () => {
-      unwatch();
-      v.destroy();
-      drawRef.current = null;
-    };
-  }, []);
-
+  // biome-ignore lint/correctness/useExhaustiveDependencies: drawRef is a ref (useCanvasView), stable across renders
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
     drawRef.current?.update({ width, height, g, buckets, first, count, selectedPage: selection.page, changed });
