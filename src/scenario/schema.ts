@@ -3,6 +3,7 @@
 // profile's calls and vm_fault_t names: those are parse.ts's semantic checks).
 // parse.ts turns the parsed value into the trusted shapes of types.ts.
 import { z } from 'zod';
+import { DRIVER_VM_FLAGS, KERNELS, SIZED_ALLOC_KINDS, VMF_CALLS } from './names.ts';
 import type { KernelName } from './types.ts';
 
 // ---------------------------------------------------------------- limits
@@ -37,27 +38,7 @@ export const MAX_VM_FAULT_TEXT = 1000;
 
 // ---------------------------------------------------------------- names
 
-export const KERNELS = ['4.19', 'seed-proposal', '5.2', '5.10', '6.1', '6.12'] as const satisfies readonly KernelName[];
-export const OPS = ['alloc', 'free', 'mmap', 'touch', 'munmap', 'madvise', 'page_info', 'pte'] as const;
-export const SIZED_ALLOC_KINDS = ['kmalloc', 'kzalloc', 'vmalloc', 'vzalloc', 'vmalloc_user'] as const;
-export const DRIVER_VM_FLAGS = [
-  'VM_IO',
-  'VM_PFNMAP',
-  'VM_MIXEDMAP',
-  'VM_DONTEXPAND',
-  'VM_DONTDUMP',
-  'VM_DONTCOPY',
-] as const;
-export const VMF_CALLS = ['vmf_insert_page', 'vmf_insert_pfn', 'vmf_insert_mixed'] as const;
-export const ERRNO_CALLS = [
-  'vm_insert_page',
-  'vm_insert_kmem_page',
-  'vm_map_pages',
-  'vm_map_pages_zero',
-  'vm_insert_pages',
-  'remap_pfn_range',
-  'remap_vmalloc_range',
-] as const;
+export { DRIVER_VM_FLAGS, ERRNO_CALLS, KERNELS, OPS, SIZED_ALLOC_KINDS, VMF_CALLS } from './names.ts';
 /** The keys that tell a fault rule's forms apart, in the order of FaultRuleSchema's options. */
 export const FAULT_RULE_FORMS = ['call', 'return', 'set_page'] as const;
 

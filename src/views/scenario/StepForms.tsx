@@ -3,15 +3,15 @@
 // cursor, then the scenario reloads); a refused step shows the engine's message and the
 // form keeps what was typed. Ids, allocations and mappings come from the loaded text.
 import { type FormEvent, type ReactNode, useId, useMemo, useState } from 'react';
+import { DRIVER_VM_FLAGS, ERRNO_CALLS, SIZED_ALLOC_KINDS, VMF_CALLS } from '../../scenario/names.ts';
 import { useLab } from '../../store/lab.ts';
 
 // ---------------------------------------------------------------- names (SCENARIO-FORMAT.md)
 
-const SIZED_KINDS = ['kmalloc', 'kzalloc', 'vmalloc', 'vzalloc', 'vmalloc_user'] as const;
+const SIZED_KINDS = SIZED_ALLOC_KINDS;
 const ALLOC_KINDS = [...SIZED_KINDS, 'alloc_pages', '__get_free_pages', 'get_zeroed_page'] as const;
 const PROTS = ['read', 'write', 'exec'] as const;
 const ACCESSES = ['read', 'write', 'exec'] as const;
-const DRIVER_VM_FLAGS = ['VM_IO', 'VM_PFNMAP', 'VM_MIXEDMAP', 'VM_DONTEXPAND', 'VM_DONTDUMP', 'VM_DONTCOPY'] as const;
 const MMAP_CALLS = [
   'vm_insert_page',
   'vm_insert_kmem_page',
@@ -21,16 +21,6 @@ const MMAP_CALLS = [
   'remap_pfn_range',
   'remap_vmalloc_range',
   'vmf_insert_page',
-] as const;
-const VMF_CALLS = ['vmf_insert_page', 'vmf_insert_pfn', 'vmf_insert_mixed'] as const;
-const ERRNO_CALLS = [
-  'vm_insert_page',
-  'vm_insert_kmem_page',
-  'vm_map_pages',
-  'vm_map_pages_zero',
-  'vm_insert_pages',
-  'remap_pfn_range',
-  'remap_vmalloc_range',
 ] as const;
 const RETURN_FLAGS = [
   'VM_FAULT_NOPAGE',
