@@ -3,7 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HUGE_VMA_PAGES, permutation, runEngineWork, stepsScenario } from '../scripts/bench.ts';
+import {
+  entryScript,
+  HUGE_VMA_PAGES,
+  largestMessage,
+  permutation,
+  runEngineWork,
+  staticImports,
+  stepsScenario,
+} from '../scripts/bench.ts';
 import { Session } from '../src/engine/session.ts';
 import { parseScenario } from '../src/scenario/parse.ts';
 
@@ -54,5 +62,21 @@ describe('bench smoke run', () => {
     s.seek(299);
     expect(s.seek(150).kernel.pt.tableCount()).toBe(at);
     expect(s.back().kernel).toBeDefined();
+  });
+
+  it('measures the step message of the default scenario', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', 'src/scenario/library/default.json'), 'utf8');
+    const { size } = largestMessage(text, 'm', 512);
+    expect(size.json).toBeGreaterThan(0);
+    expect(size.v8).toBeGreaterThan(0);
+    expect(Object.keys(size.parts)).toContain('physical');
+  });
+
+  it('finds the entry chunk and its static imports, not its dynamic ones', () => {
+    expect(entryScript('<script type="module" crossorigin src="/assets/index-a1.js"></script>')).toBe(
+      'assets/index-a1.js',
+    );
+    const code = 'import{a as b}from"./vendor-1.js";import"./side-2.js";const e=()=>import("./Editor-3.js");';
+    expect(staticImports(code)).toEqual(['vendor-1.js', 'side-2.js']);
   });
 });

@@ -132,3 +132,31 @@ describe('the other context', () => {
     ]);
   });
 });
+
+describe('a big step keeps its decisions and a bounded trace', () => {
+  it('a 4,096-page vm_map_pages keeps 4,000 routine events, every check that held, and says how many it left out', () => {
+    const text = JSON.stringify({
+      ptlab: 1,
+      steps: [
+        { op: 'alloc', id: 'v', kind: 'vmalloc', size: 4096 * 4096 },
+        {
+          op: 'mmap',
+          id: 'm',
+          pages: 4096,
+          prot: ['read', 'write'],
+          flags: 'shared',
+          driver: { mmap: [{ call: 'vm_map_pages', alloc: 'v' }] },
+        },
+      ],
+    });
+    const p = parseScenario(text);
+    if (!p.ok) throw new Error(p.message);
+    const trace = traceScenario(p.scenario).traces[1] ?? [];
+    const last = trace[trace.length - 1];
+    expect(last?.kind === 'change' && last.what).toMatch(/^\d+ more routine events of this step not shown/);
+    expect(trace.length).toBeLessThan(4100);
+    // The decisions are all there: VM_MIXEDMAP set on the first insert, the handler's 0 kept the VMA.
+    const held = trace.filter((e) => e.kind === 'check' && e.taken).map((e) => (e.kind === 'check' ? e.check : ''));
+    expect(held).toContain('!(vma->vm_flags & VM_MIXEDMAP)');
+  });
+});

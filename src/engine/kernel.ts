@@ -6,7 +6,7 @@ import { PAGE_SIZE } from './constants.ts';
 import { PageTables } from './pagetable.ts';
 import { Buddy, MemMap, OWNER_KERNEL, OWNER_PAGETABLE, type PcpConfig, PG_reserved, PG_table } from './physmem.ts';
 import { PROFILES, type Profile } from './profiles.ts';
-import type { TraceEvent } from './trace.ts';
+import type { TraceBuffer } from './trace.ts';
 
 export interface Allocation {
   /** Allocation slot, in scenario order. */
@@ -111,7 +111,7 @@ export class Kernel {
   /** Set once user space can reach a free frame (a pfn mapping of free or freed memory, get_page of a free page). */
   useAfterFree: boolean;
   /** The events of the step being traced, or null (tracing off). */
-  trace: TraceEvent[] | null = null;
+  trace: TraceBuffer | null = null;
   /** Page-table pages cut off by free_pgtables and never freed (PTEs a driver wrote outside its VMA). */
   leakedPageTables: number[];
 

@@ -43,7 +43,7 @@ import {
 import { doMmap, doMunmap, insertVma, madviseDontneed, unmapRegion, vmGetPageProt } from './mm.ts';
 import { getPage } from './page_alloc.ts';
 import { PG_anon, PG_buddy, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
-import { change, check, enter, otherContext, type TraceEvent } from './trace.ts';
+import { change, check, enter, MAX_TRACE_EVENTS, otherContext, TraceBuffer, type TraceEvent } from './trace.ts';
 
 const NULL_ALLOCATION = 'NULL allocation';
 /** An mmap() that failed gave the process no address: whatever it uses is an unmapped range. */
@@ -106,10 +106,17 @@ export class Simulation {
 
   /** Run step i and return its result with the trace of what the kernel did on the way. */
   runStepTraced(i: number): { result: StepResult; trace: TraceEvent[] } {
-    const trace: TraceEvent[] = [];
-    this.kernel.trace = trace;
+    const buffer = new TraceBuffer();
+    this.kernel.trace = buffer;
     try {
-      return { result: this.runStep(i), trace };
+      const result = this.runStep(i);
+      const trace = buffer.events;
+      const last = trace[trace.length - 1];
+      if (buffer.dropped > 0 && last) {
+        const what = `${buffer.dropped} more routine events of this step not shown (the trace keeps ${MAX_TRACE_EVENTS}, and every check that held)`;
+        trace.push({ kind: 'change', fn: last.fn, what, src: last.src });
+      }
+      return { result, trace };
     } finally {
       this.kernel.trace = null;
     }

@@ -111,11 +111,30 @@ export function sourceRef(profile: Profile, fn: string): SourceRef {
 // The helpers below are tiny so that the compiler inlines them into the hot
 // paths: untraced, each is one test of k.trace; recording lives out of line.
 
+/**
+ * The events kept of one step. Past it only the checks that held (the decisions)
+ * are kept, and the rest are counted: a 262,144-page vm_map_pages would
+ * otherwise trace millions of events.
+ */
+export const MAX_TRACE_EVENTS = 4000;
+
+/** One step's trace: the events, and how many routine ones were left out past the limit. */
+export class TraceBuffer {
+  readonly events: TraceEvent[] = [];
+  dropped = 0;
+
+  /** Keep an event; routine ones only while there is room. */
+  push(e: TraceEvent, decisive = false): void {
+    if (decisive || this.events.length < MAX_TRACE_EVENTS) this.events.push(e);
+    else this.dropped++;
+  }
+}
+
 export function enter(k: Kernel, fn: string): void {
   if (k.trace !== null) recordEnter(k.trace, k.profile, fn);
 }
 
-function recordEnter(trace: TraceEvent[], profile: Profile, fn: string): void {
+function recordEnter(trace: TraceBuffer, profile: Profile, fn: string): void {
   trace.push({ kind: 'enter', fn, src: sourceRef(profile, fn) });
 }
 
@@ -126,21 +145,24 @@ export function check(k: Kernel, fn: string, cond: boolean, text: string, outcom
 }
 
 function recordCheck(
-  trace: TraceEvent[],
+  trace: TraceBuffer,
   profile: Profile,
   fn: string,
   cond: boolean,
   text: string,
   outcome: string,
 ): void {
-  trace.push({
-    kind: 'check',
-    fn,
-    check: text,
-    taken: cond,
-    outcome: cond ? outcome : 'passed',
-    src: sourceRef(profile, fn),
-  });
+  trace.push(
+    {
+      kind: 'check',
+      fn,
+      check: text,
+      taken: cond,
+      outcome: cond ? outcome : 'passed',
+      src: sourceRef(profile, fn),
+    },
+    cond,
+  );
 }
 
 /** Record a state change (callers test k.trace first, so the text is built only while tracing). */
@@ -149,7 +171,7 @@ export function change(k: Kernel, fn: string, what: string): void {
 }
 
 export function otherContext(k: Kernel, fn: string, context: 'fault' | 'mmap', what: string): void {
-  if (k.trace !== null) k.trace.push({ kind: 'other-context', fn, context, what, src: sourceRef(k.profile, fn) });
+  if (k.trace !== null) k.trace.push({ kind: 'other-context', fn, context, what, src: sourceRef(k.profile, fn) }, true);
 }
 
 export function hex(n: number): string {
