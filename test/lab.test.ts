@@ -3,10 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { _PAGE_RW } from '../src/engine/constants.ts';
 import { dumpState } from '../src/engine/inspect.ts';
+import { rangesValues } from '../src/engine/ranges.ts';
 import { Session } from '../src/engine/session.ts';
-import { pageWalk, pteRuns, structPage } from '../src/engine/view.ts';
+import { TRACE_PAGE_ROWS } from '../src/engine/traceView.ts';
+import { pageWalk, pteRuns, RUN_IN_VMA, RUN_PRESENT, structPage } from '../src/engine/view.ts';
 import { parseScenario } from '../src/scenario/parse.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+import { viewBuffers } from '../src/worker/buffers.ts';
 import { createLab } from '../src/worker/lab.ts';
 
 const text = readFileSync(
@@ -32,18 +37,25 @@ describe('the worker lab', () => {
   it('shows each step with the result the CLI prints, and the PTEs as the pte op reports them', () => {
     const lab = createLab();
     lab.load(text);
+    const session = new Session((parseScenario(text) as { ok: true; scenario: Scenario }).scenario);
     for (let k = 1; k <= 15; k++) {
       const v = lab.view({ cursor: k, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null });
-      expect(v.last?.result).toEqual(expected.results[k - 1]);
+      expect(v.cursor).toBe(k);
+      // The trace the lab hands out is the step's own, recomputed.
+      const t = lab.trace({ step: k - 1, decisionsOnly: false, from: 0 });
+      const own = session.traced(k - 1);
+      expect(own.result).toEqual(expected.results[k - 1]);
+      expect(t.summary.events).toBe(own.trace.length);
+      expect(t.rows.map((r) => r.event)).toEqual(own.trace.slice(0, TRACE_PAGE_ROWS));
     }
     const v = lab.view({ cursor: 4, mapping: 'm', window: { first: 0, count: 2 }, addr: null, pfn: null });
-    expect(v.ptes).toHaveLength(2);
-    expect(v.ptes[0]).toMatchObject({
-      first: 0,
-      count: 1,
-      cell: { present: true, write: true, maps: { alloc: 'p', page: 0 } },
-    });
-    expect(v.ptes[1]).toMatchObject({ first: 1, count: 1, cell: { present: false, inVma: true } });
+    const r = v.ptes;
+    expect([...r.first]).toEqual([0, 1]);
+    expect([...r.count]).toEqual([1, 1]);
+    expect([...r.bits]).toEqual([RUN_PRESENT | RUN_IN_VMA, RUN_IN_VMA]);
+    expect((r.flags[0] as number) & _PAGE_RW).toBe(_PAGE_RW);
+    expect(r.allocs[r.alloc[0] as number]).toBe('p');
+    expect([r.allocPage[0], r.alloc[1], r.pfn[1], r.flags[1]]).toEqual([0, -1, -1, 0]);
   });
 
   it('walks the page table of a mapped address and decodes the PTE', () => {
@@ -87,8 +99,10 @@ describe('the worker lab', () => {
   it('says what each step changed: the VMA and PTE of the mmap, the frames whose struct page moved', () => {
     const lab = createLab();
     lab.load(text);
-    const at = (cursor: number) =>
-      lab.view({ cursor, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null }).changes;
+    const at = (cursor: number) => {
+      const c = lab.view({ cursor, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null }).changes;
+      return { vmas: c.vmas, ptes: rangesValues(c.ptes), frames: rangesValues(c.frames) };
+    };
     expect(at(0)).toEqual({ vmas: [], ptes: [], frames: [] });
     const mmap = at(3); // step 2: mmap with vm_insert_page at 0
     expect(mmap.vmas).toEqual(['m']);
@@ -96,6 +110,20 @@ describe('the worker lab', () => {
     expect(mmap.frames.length).toBeGreaterThan(0); // the page (refcount, mapcount) and the page-table pages
     expect(at(4)).toEqual({ vmas: [], ptes: [], frames: [] }); // page_info reads only
     expect(at(8).ptes).toEqual([0]); // the write touch sets the dirty bit
+  });
+
+  it('hands out fresh typed arrays: a transferred view leaves the next one whole', () => {
+    const lab = createLab();
+    lab.load(text);
+    const req = { cursor: 3, mapping: 'm', window: { first: -1, count: 4 }, addr: null, pfn: null };
+    const a = lab.view(req);
+    const copy = structuredClone(a);
+    // What the worker does: transfer every buffer, which detaches them here.
+    structuredClone(a, { transfer: viewBuffers(a) });
+    expect(a.physical.runs.first.length).toBe(0);
+    const b = lab.view(req);
+    expect(b).toEqual(copy);
+    expect(rangesValues(b.changes.ptes)).toEqual([0]);
   });
 
   it('reading views has no side effects on the state', () => {

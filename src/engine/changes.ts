@@ -2,11 +2,15 @@
 // of both; nothing is changed). The views highlight these.
 import { PAGE_SIZE } from './constants.ts';
 import type { Kernel } from './kernel.ts';
+import { type Ranges, RangesBuilder } from './ranges.ts';
 
 export interface Changes {
+  /** Mappings whose VMAs appeared, changed (flags, split) or went. */
   vmas: string[];
-  ptes: number[];
-  frames: number[];
+  /** Pages of the requested window of the mapping whose PTE changed. */
+  ptes: Ranges;
+  /** Frames whose struct page changed (refcount, mapcount, flags, owner). */
+  frames: Ranges;
 }
 
 function vmaKey(k: Kernel, id: string): string {
@@ -16,31 +20,66 @@ function vmaKey(k: Kernel, id: string): string {
     .join(',');
 }
 
-function pteAt(k: Kernel, addr: number): string {
+export function changedVmas(before: Kernel, after: Kernel): string[] {
+  const ids = new Set([...before.mappings.keys(), ...after.mappings.keys()]);
+  return [...ids].filter((id) => vmaKey(before, id) !== vmaKey(after, id));
+}
+
+/** The PTE entry index at a user address, or -1 when no PTE table covers it or the entry is none. */
+function pteAt(k: Kernel, addr: number): number {
   const table = addr >= 0 ? k.pt.pteTable(addr) : -1;
-  if (table < 0) return '';
+  if (table < 0) return -1;
   const i = k.pt.pteIndex(table, addr);
-  return k.pt.pteNone(i) ? '' : `${k.pt.ptePfn(i)}:${k.pt.pteFlagsAt(i)}`;
+  return k.pt.pteNone(i) ? -1 : i;
+}
+
+/** Pages [first, first + count) of the mapping whose PTE differs. */
+export function changedPtes(
+  before: Kernel,
+  after: Kernel,
+  mapping: string | null,
+  first: number,
+  count: number,
+): Ranges {
+  const out = new RangesBuilder();
+  const start =
+    mapping === null ? null : (after.mappings.get(mapping)?.start ?? before.mappings.get(mapping)?.start ?? null);
+  if (start === null || start === undefined) return out.done();
+  for (let p = first; p < first + count; p++) {
+    const addr = start + p * PAGE_SIZE;
+    const a = pteAt(before, addr);
+    const b = pteAt(after, addr);
+    if (a < 0 && b < 0) continue;
+    const same =
+      a >= 0 &&
+      b >= 0 &&
+      before.pt.ptePfn(a) === after.pt.ptePfn(b) &&
+      before.pt.pteFlagsAt(a) === after.pt.pteFlagsAt(b);
+    if (!same) out.add(p);
+  }
+  return out.done();
 }
 
 /** Frames whose struct page differs, over the frames either state ever wrote. */
-function changedFrames(before: Kernel, after: Kernel): number[] {
-  const out: number[] = [];
-  const seen = new Set<number>();
+export function changedFrames(before: Kernel, after: Kernel): Ranges {
+  const n = Math.max(before.mem.nframes, after.mem.nframes);
+  // 0 not looked at, 1 same, 2 changed; then one sweep in pfn order.
+  const seen = new Uint8Array(n);
   const visit = (pfn: number) => {
-    if (seen.has(pfn)) return;
-    seen.add(pfn);
+    if (seen[pfn] !== 0) return;
     const same =
       before.mem.refcount(pfn) === after.mem.refcount(pfn) &&
       before.mem.mapcount(pfn) === after.mem.mapcount(pfn) &&
       before.mem.flags(pfn) === after.mem.flags(pfn) &&
       before.mem.owner(pfn) === after.mem.owner(pfn) &&
       before.mem.ownerIndex(pfn) === after.mem.ownerIndex(pfn);
-    if (!same) out.push(pfn);
+    seen[pfn] = same ? 1 : 2;
   };
   after.mem.forEachWritten(visit);
   before.mem.forEachWritten(visit);
-  return out.sort((a, b) => a - b);
+  const out = new RangesBuilder();
+  for (let pfn = 0; pfn < n; pfn++) if (seen[pfn] === 2) out.add(pfn);
+  return out.done();
 }
 
 /** The changes from `before` to `after`, with PTEs looked at for pages [first, first+count) of `mapping`. */
@@ -51,16 +90,9 @@ export function stepChanges(
   first: number,
   count: number,
 ): Changes {
-  const ids = new Set([...before.mappings.keys(), ...after.mappings.keys()]);
-  const vmas = [...ids].filter((id) => vmaKey(before, id) !== vmaKey(after, id));
-  const ptes: number[] = [];
-  const start =
-    mapping === null ? null : (after.mappings.get(mapping)?.start ?? before.mappings.get(mapping)?.start ?? null);
-  if (start !== null && start !== undefined) {
-    for (let p = first; p < first + count; p++) {
-      const addr = start + p * PAGE_SIZE;
-      if (pteAt(before, addr) !== pteAt(after, addr)) ptes.push(p);
-    }
-  }
-  return { vmas, ptes, frames: changedFrames(before, after) };
+  return {
+    vmas: changedVmas(before, after),
+    ptes: changedPtes(before, after, mapping, first, count),
+    frames: changedFrames(before, after),
+  };
 }

@@ -1,5 +1,7 @@
 // Read-only views of a kernel state for display: plain data only, nothing here
 // allocates a page table or sets a bit (reads for display have no side effects).
+
+import type { PageRef } from '../scenario/types.ts';
 import { resolvePfn } from './alloc.ts';
 import {
   _PAGE_ACCESSED,
@@ -21,7 +23,7 @@ import {
   VM_ACCOUNT,
   VM_SOFTDIRTY,
 } from './constants.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel, Vma } from './kernel.ts';
 import { pteText } from './memory.ts';
 import { LEVEL_NAMES, LEVEL_PGD, LEVEL_PTE, levelIndex } from './pagetable.ts';
 import {
@@ -116,95 +118,111 @@ export function pteBits(flags: number): string[] {
   return bits.filter(([, b]) => b !== 0 && (flags & b) !== 0).map(([n]) => n);
 }
 
-/** One page of a mapping's range, as the page table has it. */
-export interface PteCell {
-  page: number;
-  present: boolean;
-  write: boolean;
-  dirty: boolean;
-  accessed: boolean;
-  special: boolean;
-  nx: boolean;
-  pfn: number;
-  value: string;
-  maps: { alloc: string; page: number } | null;
-  inVma: boolean;
+/** A run's look: bits of `PteRuns.bits`. */
+export const RUN_PRESENT = 1;
+export const RUN_IN_VMA = 2;
+
+/**
+ * The PTEs of a window of a mapping's pages as runs of equal entries (same
+ * flags, consecutive pfns and allocation pages), column by column: typed arrays
+ * cross the worker boundary transferred, and a run is a few bytes however many
+ * pages it covers.
+ */
+export interface PteRuns {
+  /** Page index of the run's first page, relative to the mapping's start (the window may reach past the VMA). */
+  first: Float64Array;
+  count: Uint32Array;
+  /** RUN_PRESENT, RUN_IN_VMA. */
+  bits: Uint8Array;
+  /** The first page's pfn and PTE flags (-1 and 0 when not present); page i of the run maps pfn + i. */
+  pfn: Float64Array;
+  flags: Uint32Array;
+  /** Index in `allocs` of the allocation the first page maps, or -1; and which of its pages. */
+  alloc: Int32Array;
+  allocPage: Float64Array;
+  allocs: string[];
 }
 
-/** A run of pages with the same look, for drawing big mappings without a mark per page. */
-export interface PteRun {
-  first: number;
-  count: number;
-  cell: PteCell;
+/** The PTEs of pages [first, first + count) of a mapping, collapsed into runs. */
+export function pteRuns(k: Kernel, mappingId: string, first: number, count: number): PteRuns {
+  const m = k.mappings.get(mappingId);
+  const n = m && m.start !== null ? Math.max(0, count) : 0;
+  const start = m?.start ?? 0;
+  const first_ = new Float64Array(n);
+  const count_ = new Uint32Array(n);
+  const bits = new Uint8Array(n);
+  const pfns = new Float64Array(n);
+  const flagsOf = new Uint32Array(n);
+  const alloc = new Int32Array(n);
+  const allocPage = new Float64Array(n);
+  const allocs: string[] = [];
+  const allocIndex = new Map<string, number>();
+  let runs = 0;
+  let ref: PageRef | null = null;
+  let vma: Vma | null = null;
+  for (let p = first; p < first + n; p++) {
+    const addr = start + p * PAGE_SIZE;
+    if (vma === null || addr < vma.start || addr >= vma.end)
+      vma = k.vmas.find((v) => addr >= v.start && addr < v.end) ?? null;
+    const table = addr >= 0 && addr < TASK_SIZE ? k.pt.pteTable(addr) : -1;
+    const i = table >= 0 ? k.pt.pteIndex(table, addr) : -1;
+    const present = i >= 0 && k.pt.ptePresent(i);
+    const b = (present ? RUN_PRESENT : 0) | (vma !== null ? RUN_IN_VMA : 0);
+    const pfn = present ? k.pt.ptePfn(i) : -1;
+    const f = present ? k.pt.pteFlagsAt(i) >>> 0 : 0;
+    ref = present ? resolvePfnAfter(k, pfn, ref) : null;
+    let a = -1;
+    if (ref !== null) {
+      a = allocIndex.get(ref.alloc) ?? allocs.length;
+      if (a === allocs.length) allocIndex.set(ref.alloc, allocs.push(ref.alloc) - 1);
+    }
+    if (runs > 0) {
+      const r = runs - 1;
+      const d = count_[r] as number;
+      const same =
+        bits[r] === b &&
+        flagsOf[r] === f &&
+        alloc[r] === a &&
+        (!present || (pfns[r] as number) + d === pfn) &&
+        (a < 0 || (allocPage[r] as number) + d === (ref as PageRef).page);
+      if (same) {
+        count_[r] = d + 1;
+        continue;
+      }
+    }
+    first_[runs] = p;
+    count_[runs] = 1;
+    bits[runs] = b;
+    pfns[runs] = pfn;
+    flagsOf[runs] = f;
+    alloc[runs] = a;
+    allocPage[runs] = ref?.page ?? -1;
+    runs++;
+  }
+  return {
+    first: first_.slice(0, runs),
+    count: count_.slice(0, runs),
+    bits: bits.slice(0, runs),
+    pfn: pfns.slice(0, runs),
+    flags: flagsOf.slice(0, runs),
+    alloc: alloc.slice(0, runs),
+    allocPage: allocPage.slice(0, runs),
+    allocs,
+  };
 }
 
 /**
- * The PTEs of pages [first, first + count) of a mapping (page indexes relative
- * to its start; the range may reach past the VMA), collapsed into runs of equal
- * cells (same bits, consecutive pfns of the same allocation).
+ * resolvePfn, first trying the page after `prev` in the same allocation: a
+ * window walks a mapping in page order, and a vmalloc area's page list would
+ * otherwise be searched from its start for every page. Only a live allocation
+ * is trusted (a freed one's frame may belong to a newer allocation now).
  */
-export function pteRuns(k: Kernel, mappingId: string, first: number, count: number): PteRun[] {
-  const m = k.mappings.get(mappingId);
-  if (!m || m.start === null) return [];
-  const runs: PteRun[] = [];
-  let prev: PteRun | null = null;
-  for (let p = first; p < first + count; p++) {
-    const cell = pteCell(k, m.start, p);
-    if (prev && sameRun(prev, cell)) {
-      prev.count++;
-      continue;
-    }
-    prev = { first: p, count: 1, cell };
-    runs.push(prev);
+function resolvePfnAfter(k: Kernel, pfn: number, prev: PageRef | null): PageRef | null {
+  if (prev !== null) {
+    const a = k.allocById.get(prev.alloc);
+    if (a && !a.freed && !a.isNull && a.vmPfns?.[prev.page + 1] === pfn) return { alloc: a.id, page: prev.page + 1 };
   }
-  return runs;
-}
-
-function sameRun(run: PteRun, c: PteCell): boolean {
-  const a = run.cell;
-  const next = run.count;
-  if (a.present !== c.present || a.write !== c.write || a.dirty !== c.dirty || a.accessed !== c.accessed) return false;
-  if (a.special !== c.special || a.nx !== c.nx || a.inVma !== c.inVma) return false;
-  if (!a.present) return true;
-  if (a.maps === null || c.maps === null) return a.maps === c.maps && c.pfn === a.pfn + next;
-  return a.maps.alloc === c.maps.alloc && c.maps.page === a.maps.page + next;
-}
-
-export function pteCell(k: Kernel, start: number, page: number): PteCell {
-  const addr = start + page * PAGE_SIZE;
-  const inVma = k.vmas.some((v) => addr >= v.start && addr < v.end);
-  const table = addr >= 0 && addr < TASK_SIZE ? k.pt.pteTable(addr) : -1;
-  const i = table >= 0 ? k.pt.pteIndex(table, addr) : -1;
-  if (i < 0 || !k.pt.ptePresent(i)) {
-    return {
-      page,
-      present: false,
-      write: false,
-      dirty: false,
-      accessed: false,
-      special: false,
-      nx: false,
-      pfn: -1,
-      value: '0x0',
-      maps: null,
-      inVma,
-    };
-  }
-  const f = k.pt.pteFlagsAt(i);
-  const pfn = k.pt.ptePfn(i);
-  return {
-    page,
-    present: true,
-    write: (f & _PAGE_RW) !== 0,
-    dirty: (f & _PAGE_DIRTY) !== 0,
-    accessed: (f & _PAGE_ACCESSED) !== 0,
-    special: (f & _PAGE_SPECIAL) !== 0,
-    nx: (f & _PAGE_NX) !== 0,
-    pfn,
-    value: pteText(pfn, f),
-    maps: resolvePfn(k, pfn),
-    inVma,
-  };
+  return resolvePfn(k, pfn);
 }
 
 export interface WalkLevel {
@@ -257,49 +275,112 @@ export function pageWalk(k: Kernel, addr: number): WalkView {
   return { addr, cr3Frame: k.pt.frameOf(k.pt.pgd), levels, frame, offset: addr % PAGE_SIZE };
 }
 
-export type FrameOwner = 'free' | 'kernel' | 'alloc' | 'slab' | 'pagetable' | 'anon';
-const OWNER_NAMES: Record<number, FrameOwner> = {
-  [OWNER_FREE]: 'free',
-  [OWNER_KERNEL]: 'kernel',
-  [OWNER_ALLOC]: 'alloc',
-  [OWNER_SLAB]: 'slab',
-  [OWNER_PAGETABLE]: 'pagetable',
-  [OWNER_ANON]: 'anon',
+/** Frame owners by their code in `FrameRuns.owner`. */
+export const FRAME_OWNERS = ['free', 'kernel', 'alloc', 'slab', 'pagetable', 'anon'] as const;
+export type FrameOwner = (typeof FRAME_OWNERS)[number];
+const OWNER_CODES: Record<number, number> = {
+  [OWNER_FREE]: 0,
+  [OWNER_KERNEL]: 1,
+  [OWNER_ALLOC]: 2,
+  [OWNER_SLAB]: 3,
+  [OWNER_PAGETABLE]: 4,
+  [OWNER_ANON]: 5,
 };
 
-export interface FrameView {
-  pfn: number;
-  owner: FrameOwner;
-  /** The allocation id (alloc), the kmem cache (slab), or null. */
-  label: string | null;
-  refcount: number;
-  mapcount: number;
+/**
+ * The frames in use as runs of consecutive pfns with the same owner, label,
+ * refcount and mapcount, column by column (a 1 GiB buffer is a handful of runs).
+ */
+export interface FrameRuns {
+  first: Int32Array;
+  count: Int32Array;
+  /** Index in FRAME_OWNERS. */
+  owner: Uint8Array;
+  /** Index in `labels` (the allocation id, or the kmem cache of a slab page), or -1. */
+  label: Int32Array;
+  refcount: Int32Array;
+  mapcount: Int32Array;
+  labels: string[];
 }
 
 export interface PhysicalView {
   nframes: number;
   freePages: number;
   reservedFrames: number;
-  /** Frames in use by the scenario (everything but free and boot-reserved frames), by pfn. */
-  frames: FrameView[];
+  /** Frames in use by the scenario (everything but free and boot-reserved frames). */
+  inUse: number;
+  runs: FrameRuns;
 }
 
 export function physicalMemory(k: Kernel): PhysicalView {
-  const frames: FrameView[] = [];
   let reserved = 0;
+  let inUse = 0;
+  let n = 0;
+  let cap = 1024;
+  let cols = frameColumns(cap);
+  const labels: string[] = [];
+  const labelIndex = new Map<string, number>();
   k.mem.forEachWritten((pfn) => {
     const o = k.mem.owner(pfn);
     if (o === OWNER_KERNEL) reserved++;
     if (o === OWNER_FREE || o === OWNER_KERNEL) return;
-    frames.push({
-      pfn,
-      owner: OWNER_NAMES[o] as FrameOwner,
-      label: frameLabel(k, pfn),
-      refcount: k.mem.pageCount(pfn),
-      mapcount: k.mem.mapcount(pfn),
-    });
+    inUse++;
+    const name = frameLabel(k, pfn);
+    let label = -1;
+    if (name !== null) {
+      label = labelIndex.get(name) ?? labels.length;
+      if (label === labels.length) labelIndex.set(name, labels.push(name) - 1);
+    }
+    const owner = OWNER_CODES[o] as number;
+    const refcount = k.mem.pageCount(pfn);
+    const mapcount = k.mem.mapcount(pfn);
+    const r = n - 1;
+    if (
+      r >= 0 &&
+      (cols.first[r] as number) + (cols.count[r] as number) === pfn &&
+      cols.owner[r] === owner &&
+      cols.label[r] === label &&
+      cols.refcount[r] === refcount &&
+      cols.mapcount[r] === mapcount
+    ) {
+      cols.count[r] = (cols.count[r] as number) + 1;
+      return;
+    }
+    if (n === cap) {
+      cap *= 2;
+      cols = frameColumns(cap, cols);
+    }
+    cols.first[n] = pfn;
+    cols.count[n] = 1;
+    cols.owner[n] = owner;
+    cols.label[n] = label;
+    cols.refcount[n] = refcount;
+    cols.mapcount[n] = mapcount;
+    n++;
   });
-  return { nframes: k.mem.nframes, freePages: k.buddy.freePages, reservedFrames: reserved, frames };
+  const runs: FrameRuns = {
+    first: cols.first.slice(0, n),
+    count: cols.count.slice(0, n),
+    owner: cols.owner.slice(0, n),
+    label: cols.label.slice(0, n),
+    refcount: cols.refcount.slice(0, n),
+    mapcount: cols.mapcount.slice(0, n),
+    labels,
+  };
+  return { nframes: k.mem.nframes, freePages: k.buddy.freePages, reservedFrames: reserved, inUse, runs };
+}
+
+function frameColumns(cap: number, from?: Omit<FrameRuns, 'labels'>): Omit<FrameRuns, 'labels'> {
+  const c = {
+    first: new Int32Array(cap),
+    count: new Int32Array(cap),
+    owner: new Uint8Array(cap),
+    label: new Int32Array(cap),
+    refcount: new Int32Array(cap),
+    mapcount: new Int32Array(cap),
+  };
+  if (from) for (const key of Object.keys(c) as (keyof typeof c)[]) c[key].set(from[key]);
+  return c;
 }
 
 function frameLabel(k: Kernel, pfn: number): string | null {
@@ -326,9 +407,14 @@ export interface StructPageView {
   ref: { alloc: string; page: number } | null;
   /** For a slab page: the kmalloc objects on it. */
   objects: { alloc: string; offset: number; size: number }[];
-  /** User addresses whose PTEs point at this frame. */
+  /** User addresses whose PTEs point at this frame (the first MAX_MAPPED_AT of them). */
   mappedAt: { addr: number; special: boolean }[];
+  /** How many PTEs point at this frame. */
+  mappedCount: number;
 }
+
+/** Addresses a struct page view lists (the zero page may be mapped at millions). */
+export const MAX_MAPPED_AT = 64;
 
 export function structPage(k: Kernel, pfn: number): StructPageView {
   const f = k.mem.flags(pfn);
@@ -344,14 +430,16 @@ export function structPage(k: Kernel, pfn: number): StructPageView {
     ['dirty', PG_dirty],
   ];
   const mappedAt: { addr: number; special: boolean }[] = [];
+  let mappedCount = 0;
   k.pt.forEachPte((addr, p, flags) => {
-    if (p === pfn) mappedAt.push({ addr, special: (flags & _PAGE_SPECIAL) !== 0 });
+    if (p !== pfn) return;
+    if (mappedCount++ < MAX_MAPPED_AT) mappedAt.push({ addr, special: (flags & _PAGE_SPECIAL) !== 0 });
   });
   const headOrder = k.compoundOrder.get(head);
   return {
     pfn,
     physAddr: `0x${(pfn * PAGE_SIZE).toString(16)}`,
-    owner: OWNER_NAMES[k.mem.owner(pfn)] as FrameOwner,
+    owner: FRAME_OWNERS[OWNER_CODES[k.mem.owner(pfn)] as number] as FrameOwner,
     label: frameLabel(k, pfn),
     pageCount: k.mem.pageCount(pfn),
     refcount: k.mem.refcount(pfn),
@@ -362,5 +450,6 @@ export function structPage(k: Kernel, pfn: number): StructPageView {
     ref: resolvePfn(k, pfn),
     objects: objectsOnPage(k, pfn).map((o) => ({ alloc: k.allocs[o.slot]?.id ?? '?', offset: o.offset, size: o.size })),
     mappedAt,
+    mappedCount,
   };
 }

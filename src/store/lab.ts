@@ -2,6 +2,7 @@
 // selection and the view the worker computed for them. Only plain data that came
 // back from the worker is stored; nothing here runs the engine.
 import { create } from 'zustand';
+import type { TracePage } from '../engine/traceView.ts';
 import type { StepDifference } from '../scenario/run.ts';
 import type { LoadResult, StepView } from '../worker/api.ts';
 import { engine } from '../worker/client.ts';
@@ -30,6 +31,13 @@ export interface LabState {
   selection: Selection;
   window: { first: number; count: number };
   view: StepView | null;
+  /**
+   * The trace of the step that led to the cursor, fetched after its view (a
+   * 262,144-page step takes a moment to retrace): its rows so far, from the first.
+   */
+  trace: TracePage | null;
+  /** The trace shows only the checks that held. */
+  decisionsOnly: boolean;
   /** What went wrong last (a refused scenario, a failed load); the previous scenario stays loaded. */
   message: string | null;
   compare: Compare | null;
@@ -42,10 +50,14 @@ export interface LabState {
   /** Insert a step right after the cursor and go to it (a touch by clicking, a step from the forms). */
   insertStep: (step: Record<string, unknown>) => Promise<boolean>;
   setCompare: (kernels: [string, string] | null) => Promise<void>;
+  setDecisionsOnly: (on: boolean) => Promise<void>;
+  /** Fetch the trace's next page of rows. */
+  moreTrace: () => Promise<void>;
   dismissMessage: () => void;
 }
 
 let viewSeq = 0;
+let traceSeq = 0;
 
 /** Recoveries in a row without a good view in between; past the limit ptlab stops retrying. */
 const MAX_RECOVERIES = 3;
@@ -137,6 +149,9 @@ export const useLab = create<LabState>()((set, get) => {
       if (seq !== viewSeq) return;
       set({ view });
       recoveries = 0;
+      const t = get().trace;
+      if (cursor === 0) set({ trace: null });
+      else if (t?.summary.step !== cursor - 1) await fetchTrace(cursor - 1, get().decisionsOnly, false);
       // The mapping's address is known only from a view: ask again once it is.
       const m = view.addressSpace.mappings.find((x) => x.id === mapping);
       if (start === null && m?.start != null && selection.page !== null) await refresh();
@@ -144,6 +159,22 @@ export const useLab = create<LabState>()((set, get) => {
       // A stopped worker is recovered from (the client told the listener); anything else is a bug.
       if (isStopped(e)) return;
       if (seq === viewSeq) set({ message: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /** A page of a step's trace: the first (replacing what is shown) or the next one (appended). */
+  async function fetchTrace(step: number, decisionsOnly: boolean, more: boolean): Promise<void> {
+    await settled();
+    const seq = ++traceSeq;
+    const from = more ? (get().trace?.rows.length ?? 0) : 0;
+    try {
+      const page = await api().trace({ step, decisionsOnly, from });
+      if (seq !== traceSeq) return;
+      const t = get().trace;
+      set({ trace: more && t ? { ...page, from: 0, rows: [...t.rows, ...page.rows] } : page });
+    } catch (e) {
+      if (isStopped(e)) return;
+      if (seq === traceSeq) set({ message: `internal error: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
 
@@ -170,6 +201,8 @@ export const useLab = create<LabState>()((set, get) => {
     selection: { mapping: null, page: null, pfn: null },
     window: { first: 0, count: 512 },
     view: null,
+    trace: null,
+    decisionsOnly: false,
     message: null,
     compare: null,
     async load(text, opts = {}) {
@@ -190,7 +223,7 @@ export const useLab = create<LabState>()((set, get) => {
         return false;
       }
       const cursor = Math.max(0, Math.min(res.steps, opts.cursor ?? res.steps));
-      set({ text, loaded: res, kernel, cursor, message: null });
+      set({ text, loaded: res, kernel, cursor, message: null, trace: null });
       await refresh();
       await runCompare();
       return true;
@@ -221,6 +254,15 @@ export const useLab = create<LabState>()((set, get) => {
     async setCompare(kernels) {
       set({ compare: kernels ? { kernels, differences: [] } : null });
       await runCompare();
+    },
+    async setDecisionsOnly(on) {
+      set({ decisionsOnly: on });
+      const step = get().cursor - 1;
+      if (step >= 0 && get().loaded) await fetchTrace(step, on, false);
+    },
+    async moreTrace() {
+      const t = get().trace;
+      if (t && t.rows.length < t.total) await fetchTrace(t.summary.step, t.decisionsOnly, true);
     },
     dismissMessage: () => set({ message: null }),
   };

@@ -1,7 +1,8 @@
 // The worker's API: plain data in, plain data out (structured clone). Both the
 // worker entry and the client import these types; neither imports the other.
-import type { TraceEvent } from '../engine/trace.ts';
-import type { AddressSpaceView, PhysicalView, PteRun, StructPageView, WalkView } from '../engine/view.ts';
+import type { Changes } from '../engine/changes.ts';
+import type { TracePage } from '../engine/traceView.ts';
+import type { AddressSpaceView, PhysicalView, PteRuns, StructPageView, WalkView } from '../engine/view.ts';
 import type { StepResult } from '../scenario/results.ts';
 import type { compareProfiles, simulate } from '../scenario/run.ts';
 
@@ -20,26 +21,27 @@ export interface ViewRequest {
   pfn: number | null;
 }
 
+/**
+ * One step's views. Plain data stays small (well under 100 kB); the bulk (PTE
+ * runs, frame runs, change ranges) is in typed arrays the worker transfers.
+ */
 export interface StepView {
   cursor: number;
   addressSpace: AddressSpaceView;
-  ptes: PteRun[];
+  ptes: PteRuns;
   walk: WalkView | null;
   physical: PhysicalView;
   page: StructPageView | null;
-  /** The step that led here (cursor - 1): its result and its trace. */
-  last: { step: number; result: StepResult; trace: TraceEvent[] } | null;
-  /** What that step changed, for the views to highlight (empty before step 0). */
-  changes: StepChanges;
+  /** What the step that led here (cursor - 1) changed, for the views to highlight (empty before step 0). */
+  changes: Changes;
 }
 
-export interface StepChanges {
-  /** Mappings whose VMAs appeared, changed (flags, split) or went. */
-  vmas: string[];
-  /** Pages of the requested window of the mapping whose PTE changed. */
-  ptes: number[];
-  /** Frames whose struct page changed (refcount, mapcount, flags, owner). */
-  frames: number[];
+export interface TraceRequest {
+  step: number;
+  /** Only the checks that held. */
+  decisionsOnly: boolean;
+  /** The first row wanted; a page holds at most TRACE_PAGE_ROWS. */
+  from: number;
 }
 
 export interface EngineApi {
@@ -48,6 +50,8 @@ export interface EngineApi {
   /** Load scenario text into the worker's session (the previous one stays when it is refused). */
   load(text: string, opts?: { kernel?: string }): LoadResult;
   view(req: ViewRequest): StepView;
+  /** A page of a step's trace (recomputed on demand: the engine is deterministic). */
+  trace(req: TraceRequest): TracePage;
   /** Test hook (the client exposes it only with ?test-hooks=1): throw inside the call, or never answer. */
   crash(how: 'throw' | 'hang'): never;
 }

@@ -36,6 +36,7 @@ export class EngineStopped extends Error {
 /** Time limits per call, in ms; a view should be quick, loading 10,000 steps may not be. */
 export const timeouts: Record<Method | 'crash', number> = {
   view: 5_000,
+  trace: 10_000,
   load: 30_000,
   simulate: 30_000,
   compare: 60_000,
@@ -142,6 +143,7 @@ const handle: EngineHandle = {
   compare: (...a) => call('compare', a) as ReturnType<EngineHandle['compare']>,
   load: (...a) => call('load', a) as ReturnType<EngineHandle['load']>,
   view: (...a) => call('view', a) as ReturnType<EngineHandle['view']>,
+  trace: (...a) => call('trace', a) as ReturnType<EngineHandle['trace']>,
   restart,
   onStopped(listener) {
     listeners.add(listener);

@@ -1,8 +1,20 @@
 // The engine side of the worker: one loaded session, views of any step. Kept
 // apart from the worker entry so tests can drive it in-process.
-import { stepChanges } from '../engine/changes.ts';
+import { changedFrames, changedPtes, changedVmas } from '../engine/changes.ts';
+import type { Kernel } from '../engine/kernel.ts';
+import { NO_RANGES, type Ranges } from '../engine/ranges.ts';
 import { Session } from '../engine/session.ts';
-import { addressSpace, pageWalk, physicalMemory, pteRuns, structPage } from '../engine/view.ts';
+import type { Simulation } from '../engine/steps.ts';
+import { StepTrace } from '../engine/traceView.ts';
+import {
+  addressSpace,
+  type FrameRuns,
+  type PhysicalView,
+  pageWalk,
+  physicalMemory,
+  pteRuns,
+  structPage,
+} from '../engine/view.ts';
 import { parseScenario } from '../scenario/parse.ts';
 import { compareProfiles, simulate } from '../scenario/run.ts';
 import type { KernelName } from '../scenario/types.ts';
@@ -11,8 +23,65 @@ import type { EngineApi, LoadResult, StepView, ViewRequest } from './api.ts';
 /** Pages of a mapping one view may ask for (the view asks only for what is visible). */
 export const MAX_WINDOW = 1 << 16;
 
+/** Step traces kept (the one that led to the cursor, and one more for going back and forth). */
+const TRACES_KEPT = 2;
+
+/**
+ * What a view at one cursor shares whatever the window and selection: the
+ * state before the step that led there, and what that step changed outside
+ * the window. Panning or picking at the same cursor reuses it.
+ */
+interface AtCursor {
+  cursor: number;
+  before: Simulation | null;
+  vmas: string[];
+  frames: Ranges;
+  physical: PhysicalView;
+}
+
+/** A copy of cached frame runs. */
+function copyRuns(r: FrameRuns): FrameRuns {
+  return {
+    first: r.first.slice(),
+    count: r.count.slice(),
+    owner: r.owner.slice(),
+    label: r.label.slice(),
+    refcount: r.refcount.slice(),
+    mapcount: r.mapcount.slice(),
+    labels: r.labels,
+  };
+}
+
 export function createLab(): EngineApi {
   let session: Session | null = null;
+  let at: AtCursor | null = null;
+  const traces = new Map<number, StepTrace>();
+
+  function atCursor(s: Session, cursor: number): AtCursor {
+    if (at?.cursor === cursor) return at;
+    // A copy of the state before the step that led here, kept to tell what that step changed.
+    const before = cursor > 0 ? s.seek(cursor - 1).clone() : null;
+    const k = s.seek(cursor).kernel;
+    at = {
+      cursor,
+      before,
+      vmas: before ? changedVmas(before.kernel, k) : [],
+      frames: before ? changedFrames(before.kernel, k) : NO_RANGES,
+      physical: physicalMemory(k),
+    };
+    return at;
+  }
+
+  function stepTrace(s: Session, step: number): StepTrace {
+    const kept = traces.get(step);
+    if (kept) return kept;
+    const { trace } = at?.before && at.cursor === step + 1 ? at.before.clone().runStepTraced(step) : s.traced(step);
+    const t = new StepTrace(step, trace);
+    traces.set(step, t);
+    for (const old of traces.keys()) if (traces.size > TRACES_KEPT) traces.delete(old);
+    return t;
+  }
+
   return {
     simulate,
     compare: compareProfiles,
@@ -20,6 +89,8 @@ export function createLab(): EngineApi {
       const parsed = parseScenario(text, { kernel: opts.kernel as KernelName | undefined });
       if (!parsed.ok) return parsed;
       session = new Session(parsed.scenario);
+      at = null;
+      traces.clear();
       const { scenario } = parsed;
       return {
         ok: true,
@@ -35,24 +106,32 @@ export function createLab(): EngineApi {
       const cursor = Math.max(0, Math.min(s.length, Math.trunc(req.cursor)));
       const count = Math.max(0, Math.min(MAX_WINDOW, Math.trunc(req.window.count)));
       const first = Math.trunc(req.window.first);
-      // The state before the step that led here, kept to tell what that step changed.
-      const before = cursor > 0 ? s.seek(cursor - 1).kernel.clone() : null;
-      const last = cursor > 0 ? { step: cursor - 1, ...s.traced(cursor - 1) } : null;
-      const k = s.seek(cursor).kernel;
-      const changes = before ? stepChanges(before, k, req.mapping, first, count) : { vmas: [], ptes: [], frames: [] };
+      const shared = atCursor(s, cursor);
+      const k: Kernel = s.seek(cursor).kernel;
       const walk = req.addr === null ? null : pageWalk(k, req.addr);
       // With no frame picked, show the struct page of the frame the selected PTE maps.
       const pfn = req.pfn ?? (walk && walk.frame >= 0 ? walk.frame : null);
+      const { runs, ...counts } = shared.physical;
+      // Typed arrays are copied: the worker transfers what it returns, and the cached ones stay.
       return {
         cursor,
         addressSpace: addressSpace(k),
-        ptes: req.mapping ? pteRuns(k, req.mapping, first, count) : [],
+        ptes: pteRuns(k, req.mapping ?? '', first, req.mapping ? count : 0),
         walk,
-        physical: physicalMemory(k),
+        physical: { ...counts, runs: copyRuns(runs) },
         page: pfn === null || pfn < 0 || pfn >= k.mem.nframes ? null : structPage(k, pfn),
-        last,
-        changes,
+        changes: {
+          vmas: shared.vmas,
+          ptes: shared.before ? changedPtes(shared.before.kernel, k, req.mapping, first, count) : new Float64Array(0),
+          frames: shared.frames.slice(),
+        },
       };
+    },
+    trace(req) {
+      if (!session) throw new Error('no scenario loaded');
+      const step = Math.trunc(req.step);
+      if (!(step >= 0 && step < session.length)) throw new Error(`no step ${req.step}`);
+      return stepTrace(session, step).page(req.decisionsOnly, req.from);
     },
     crash(how: 'throw' | 'hang'): never {
       if (how === 'hang') for (;;) {} // until the client's time limit terminates the worker

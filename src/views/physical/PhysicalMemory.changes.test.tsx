@@ -1,11 +1,21 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_RANGES, rangesValues } from '../../engine/ranges.ts';
+import { FRAME_OWNERS } from '../../engine/view.ts';
 import defaultText from '../../scenario/library/default.json?raw';
 import { useLab } from '../../store/lab.ts';
 import { connectLab, fakeLayout } from './labFixture.ts';
 import { PhysicalMemory } from './PhysicalMemory.tsx';
 
 let restore = () => {};
+
+/** The first frame of the scenario's allocation. */
+function allocFrame(): number {
+  const runs = useLab.getState().view?.physical.runs;
+  const r = runs ? [...runs.owner].indexOf(FRAME_OWNERS.indexOf('alloc')) : -1;
+  if (!runs || r < 0) throw new Error('no allocation frame');
+  return runs.first[r] as number;
+}
 beforeEach(() => {
   restore = fakeLayout(400, 200);
 });
@@ -19,7 +29,7 @@ describe('PhysicalMemory: what the step changed', () => {
   it('marks the frames the mmap changed, its struct page, and says how many', () => {
     connectLab(defaultText, { cursor: 3 });
     render(<PhysicalMemory />);
-    const changed = useLab.getState().view?.changes.frames as number[];
+    const changed = rangesValues(useLab.getState().view?.changes.frames ?? NO_RANGES);
     expect(changed.length).toBeGreaterThan(0);
     const frames = screen.getAllByTestId('frame');
     for (const f of frames) expect(f.dataset.changed).toBe(changed.includes(Number(f.dataset.pfn)) ? 'true' : 'false');
@@ -34,7 +44,7 @@ describe('PhysicalMemory: what the step changed', () => {
 
   it('marks the selected struct page when its frame changed', async () => {
     connectLab(defaultText, { cursor: 3 });
-    const pfn = useLab.getState().view?.physical.frames.find((f) => f.owner === 'alloc')?.pfn as number;
+    const pfn = allocFrame();
     await useLab.getState().select({ pfn });
     render(<PhysicalMemory />);
     const sp = screen.getByTestId('struct-page');
@@ -45,7 +55,7 @@ describe('PhysicalMemory: what the step changed', () => {
 
   it('marks nothing after a page_info', async () => {
     connectLab(defaultText, { cursor: 4 });
-    const pfn = useLab.getState().view?.physical.frames.find((f) => f.owner === 'alloc')?.pfn as number;
+    const pfn = allocFrame();
     await useLab.getState().select({ pfn });
     render(<PhysicalMemory />);
     for (const f of screen.getAllByTestId('frame')) expect(f.dataset.changed).toBe('false');

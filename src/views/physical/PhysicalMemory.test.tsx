@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useLab } from '../../store/lab.ts';
+import { FrameList, NO_FRAMES } from './frames.ts';
 import { connectLab, DEFAULT_STEPS, fakeLayout, scenario } from './labFixture.ts';
 import { PhysicalMemory } from './PhysicalMemory.tsx';
 
@@ -19,7 +20,7 @@ describe('PhysicalMemory', () => {
     render(<PhysicalMemory />);
     const frames = screen.getAllByTestId('frame');
     const phys = useLab.getState().view?.physical;
-    expect(frames).toHaveLength(phys?.frames.length as number);
+    expect(frames).toHaveLength(phys?.inUse as number);
     const p = frames.find((f) => f.dataset.owner === 'alloc') as HTMLElement;
     expect(p.dataset.label).toBe('p');
     expect(p.dataset.refcount).toBe('2');
@@ -88,7 +89,9 @@ describe('PhysicalMemory', () => {
     expect(ranges.length).toBeLessThanOrEqual(300);
     const v = ranges.filter((r) => r.dataset.label === 'v').reduce((a, r) => a + Number(r.dataset.count), 0);
     expect(v).toBe(1024);
-    const pfn = useLab.getState().view?.physical.frames.find((f) => f.label === 'v')?.pfn as number;
+    const runs = useLab.getState().view?.physical.runs;
+    if (!runs) throw new Error('no view');
+    const pfn = runs.first[[...runs.label].indexOf(runs.labels.indexOf('v'))] as number;
     act(() => void useLab.getState().select({ pfn }));
     expect(screen.getByTestId('frame').dataset.pfn).toBe(String(pfn));
   });
@@ -96,11 +99,12 @@ describe('PhysicalMemory', () => {
   it('moves the selection with the arrow keys on the canvas', () => {
     const calls = connectLab(scenario(DEFAULT_STEPS));
     render(<PhysicalMemory />);
-    const frames = useLab.getState().view?.physical.frames ?? [];
+    const runs = useLab.getState().view?.physical.runs;
+    const frames = runs ? new FrameList(runs) : NO_FRAMES;
     const canvas = document.querySelector('canvas') as HTMLCanvasElement;
     fireEvent.keyDown(canvas, { key: 'ArrowRight' });
-    expect(calls.select.at(-1)).toEqual({ pfn: frames[0]?.pfn });
+    expect(calls.select.at(-1)).toEqual({ pfn: frames.pfnAt(0) });
     fireEvent.keyDown(canvas, { key: 'ArrowRight' });
-    expect(calls.select.at(-1)).toEqual({ pfn: frames[1]?.pfn });
+    expect(calls.select.at(-1)).toEqual({ pfn: frames.pfnAt(1) });
   });
 });

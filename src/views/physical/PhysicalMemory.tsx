@@ -2,19 +2,21 @@
 // summarised), coloured by owner with a pattern per kind, refcount and
 // mapcount on or under each cell; and the selected frame's struct page.
 import { type KeyboardEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from 'react';
-import type { FrameView } from '../../engine/view.ts';
+import { NO_RANGES, rangesHas, rangesSize, rangesValues } from '../../engine/ranges.ts';
 import { useLab } from '../../store/lab.ts';
 import { formatSize, PAGE_SIZE } from '../address-space/format.ts';
 import { useElementSize } from '../pte-map/useElementSize.ts';
 import { createPhysicalView } from './canvasView.ts';
-import { frameGrid, frameIndex, frameRanges, OWNER_TEXT } from './grid.ts';
+import { FrameList, type FrameView, frameCells, frameRanges, NO_FRAMES } from './frames.ts';
+import { frameGrid, OWNER_TEXT } from './grid.ts';
 import { allocVar, useCanvasView } from './palette.ts';
 import './PhysicalMemory.css';
 import { StructPage } from './StructPage.tsx';
 
 const MAX_LISTED = 500;
 const MAX_RANGES = 300;
-const NO_FRAMES: number[] = [];
+/** Changed pfns listed in the legend's data attribute (for tests and tools); the count is always exact. */
+const MAX_CHANGED_LISTED = 1000;
 
 function frameWords(f: FrameView): string {
   return `pfn ${f.pfn}: ${OWNER_TEXT[f.owner] ?? f.owner}${f.label ? ` ${f.label}` : ''}, refcount ${f.refcount}, mapcount ${f.mapcount}`;
@@ -28,34 +30,34 @@ export function PhysicalMemory() {
   const pfn = chosen ?? page?.pfn ?? null;
   const select = useLab((s) => s.select);
   // Frames whose struct page the step that led to the cursor changed.
-  const changedList = useLab((s) => s.view?.changes.frames ?? NO_FRAMES);
-  const changed = useMemo(() => new Set(changedList), [changedList]);
+  const changed = useLab((s) => s.view?.changes.frames ?? NO_RANGES);
+  const changedCount = rangesSize(changed);
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drawRef = useCanvasView(canvasRef, createPhysicalView);
   const { width, height } = useElementSize(boxRef);
-  const frames = physical?.frames ?? [];
+  const frames = useMemo(() => (physical ? new FrameList(physical.runs) : NO_FRAMES), [physical]);
   const g = useMemo(() => frameGrid(frames.length, width, height), [frames.length, width, height]);
+  const cells = useMemo(() => frameCells(frames, g.fpc, g.cells, changed, pfn), [frames, g, changed, pfn]);
   const [hover, setHover] = useState<{ x: number; y: number; f: FrameView } | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: drawRef is a ref (useCanvasView), stable across renders
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
-    drawRef.current?.update({ width, height, g, frames, selectedPfn: pfn, changed });
-  }, [width, height, g, frames, pfn, changed]);
+    drawRef.current?.update({ width, height, g, frames, cells });
+  }, [width, height, g, frames, cells]);
 
   const frameAt = (e: MouseEvent<HTMLCanvasElement>): FrameView | null => {
     const r = e.currentTarget.getBoundingClientRect();
     const col = Math.floor((e.clientX - r.left) / g.px);
     const row = Math.floor((e.clientY - r.top) / g.px);
     if (col < 0 || row < 0 || col >= g.cols) return null;
-    const i = (row * g.cols + col) * g.fpc;
-    return frames[i] ?? null;
+    return frames.at((row * g.cols + col) * g.fpc);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
     if (frames.length === 0) return;
-    const i = pfn === null ? -1 : frameIndex(frames, pfn);
+    const i = pfn === null ? -1 : frames.indexOf(pfn);
     const moves: Record<string, number> = {
       ArrowLeft: -g.fpc,
       ArrowRight: g.fpc,
@@ -68,26 +70,30 @@ export function PhysicalMemory() {
     else if (e.key === 'End') next = frames.length - 1;
     if (next === null) return;
     e.preventDefault();
-    const f = frames[Math.max(0, Math.min(frames.length - 1, next))] as FrameView;
-    void select({ pfn: f.pfn });
+    void select({ pfn: frames.pfnAt(Math.max(0, Math.min(frames.length - 1, next))) });
   };
 
   const owners = useMemo(() => {
     const allocs = new Set<string>();
     const kinds = new Set<string>();
-    for (const f of frames) {
+    for (let r = 0; r < frames.runs.first.length; r++) {
+      const f = frames.frame(r, frames.runs.first[r] as number);
       if (f.owner === 'alloc' && f.label) allocs.add(f.label);
       else kinds.add(f.owner);
     }
     return { allocs: [...allocs], kinds: [...kinds] };
   }, [frames]);
 
-  const selIdx = pfn === null ? -1 : frameIndex(frames, pfn);
-  const selFrame = selIdx >= 0 ? (frames[selIdx] as FrameView) : null;
+  const selFrame = pfn === null ? null : frames.at(frames.indexOf(pfn));
   const ranges = useMemo(() => (frames.length > MAX_LISTED ? frameRanges(frames) : []), [frames]);
-  const mappedFrames = frames.reduce((a, f) => a + (f.mapcount > 0 ? 1 : 0), 0);
+  const mappedFrames = useMemo(() => frames.mapped(), [frames]);
+  const listed = useMemo(
+    () =>
+      frames.length <= MAX_LISTED ? Array.from({ length: frames.length }, (_, i) => frames.at(i) as FrameView) : [],
+    [frames],
+  );
   // Changed frames not in use now (freed, or taken and given back, by the step) are not on the grid.
-  const gone = changedList.filter((p) => frameIndex(frames, p) < 0).length;
+  const gone = useMemo(() => changedCount - frames.countIn(changed), [frames, changed, changedCount]);
 
   return (
     <section className="panel mem-panel phys-panel" aria-labelledby="phys-title">
@@ -143,7 +149,7 @@ export function PhysicalMemory() {
               >
                 {frameWords(hover.f)}
                 {g.fpc > 1 ? ` (cell of ${g.fpc} frames)` : ''}
-                {changed.has(hover.f.pfn) ? ' · changed by this step' : ''}
+                {rangesHas(changed, hover.f.pfn) ? ' · changed by this step' : ''}
               </div>
             ) : null}
           </div>
@@ -151,14 +157,14 @@ export function PhysicalMemory() {
             <li
               className="phys-changed"
               data-testid="phys-changed"
-              data-count={changedList.length}
-              data-pfns={changedList.join(' ')}
+              data-count={changedCount}
+              data-pfns={rangesValues(changed, MAX_CHANGED_LISTED).join(' ')}
               title={gone > 0 ? `${gone} of them not in use now (not on the grid)` : undefined}
             >
               <span className="mem-swatch mem-sw-changed" />{' '}
-              {changedList.length > 0 ? (
+              {changedCount > 0 ? (
                 <strong>
-                  changed by this step: {changedList.length} {changedList.length === 1 ? 'frame' : 'frames'}
+                  changed by this step: {changedCount} {changedCount === 1 ? 'frame' : 'frames'}
                 </strong>
               ) : (
                 'changed by this step: none'
@@ -187,7 +193,7 @@ export function PhysicalMemory() {
           </ul>
           <p id="phys-selected" className="mem-hidden" aria-live="polite">
             {selFrame
-              ? `${frameWords(selFrame)}${changed.has(selFrame.pfn) ? ', changed by this step' : ''}`
+              ? `${frameWords(selFrame)}${rangesHas(changed, selFrame.pfn) ? ', changed by this step' : ''}`
               : pfn !== null
                 ? `pfn ${pfn}: not in use by the scenario`
                 : ''}
@@ -196,12 +202,12 @@ export function PhysicalMemory() {
         <StructPage
           page={page && page.pfn === pfn ? page : null}
           pfn={pfn}
-          changed={pfn !== null && changed.has(pfn)}
+          changed={pfn !== null && rangesHas(changed, pfn)}
         />
       </div>
       <ul className="mem-hidden" aria-label="frames in use">
         {frames.length <= MAX_LISTED ? (
-          frames.map((f) => (
+          listed.map((f) => (
             <li
               key={f.pfn}
               data-testid="frame"
@@ -211,11 +217,11 @@ export function PhysicalMemory() {
               data-refcount={f.refcount}
               data-mapcount={f.mapcount}
               data-selected={f.pfn === pfn ? 'true' : 'false'}
-              data-changed={changed.has(f.pfn) ? 'true' : 'false'}
+              data-changed={rangesHas(changed, f.pfn) ? 'true' : 'false'}
             >
               <button type="button" onClick={() => void select({ pfn: f.pfn })}>
                 {frameWords(f)}
-                {changed.has(f.pfn) ? ', changed by this step' : ''}
+                {rangesHas(changed, f.pfn) ? ', changed by this step' : ''}
               </button>
             </li>
           ))
@@ -230,7 +236,7 @@ export function PhysicalMemory() {
                 data-refcount={selFrame.refcount}
                 data-mapcount={selFrame.mapcount}
                 data-selected="true"
-                data-changed={changed.has(selFrame.pfn) ? 'true' : 'false'}
+                data-changed={rangesHas(changed, selFrame.pfn) ? 'true' : 'false'}
               >
                 selected {frameWords(selFrame)}
               </li>

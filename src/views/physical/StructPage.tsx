@@ -140,8 +140,8 @@ export function StructPage({
           </>
         ) : null}
         <dt>mapped at</dt>
-        <dd className="sp-wide" data-testid="struct-page-mapped" data-count={page.mappedAt.length}>
-          {page.mappedAt.length === 0 ? (
+        <dd className="sp-wide" data-testid="struct-page-mapped" data-count={page.mappedCount}>
+          {page.mappedCount === 0 ? (
             <span className="mem-muted">no user PTE</span>
           ) : (
             page.mappedAt.map((m) => {
@@ -165,6 +165,12 @@ export function StructPage({
               );
             })
           )}
+          {page.mappedCount > page.mappedAt.length ? (
+            <span className="mem-muted">
+              {' '}
+              … and {(page.mappedCount - page.mappedAt.length).toLocaleString('en-US')} more
+            </span>
+          ) : null}
         </dd>
       </dl>
     </div>

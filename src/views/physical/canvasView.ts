@@ -1,5 +1,5 @@
 // The physical memory grid's marks, on a canvas React renders empty.
-import type { FrameView } from '../../engine/view.ts';
+import type { FrameCells, FrameList, FrameView } from './frames.ts';
 import type { FrameGrid } from './grid.ts';
 import { allocSlot, changedRing, fitCanvas, hatch, type Palette, readPalette } from './palette.ts';
 
@@ -7,10 +7,9 @@ export interface PhysDrawData {
   width: number;
   height: number;
   g: FrameGrid;
-  frames: FrameView[];
-  selectedPfn: number | null;
-  /** Frames whose struct page the last step changed. */
-  changed: ReadonlySet<number>;
+  frames: FrameList;
+  /** Per cell: its first frame's run, mapped and changed frames, the selected cell. */
+  cells: FrameCells;
 }
 
 export function ownerColour(pal: Palette, f: FrameView): string {
@@ -78,30 +77,22 @@ export function createPhysicalView(canvas: HTMLCanvasElement) {
     const s = g.px - gap;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    let selCell = -1;
+    const { cells: c } = d;
+    const selCell = c.selected;
     const changedCells: number[] = [];
-    for (let i = 0; i < g.cells; i++) {
+    for (let i = 0; i < c.n; i++) {
       const x = (i % g.cols) * g.px;
       const y = Math.floor(i / g.cols) * g.px;
-      const f = frames[i * g.fpc] as FrameView;
-      let mapped = 0;
-      let extra = 0;
-      let changed = false;
-      const end = Math.min(frames.length, (i + 1) * g.fpc);
-      for (let j = i * g.fpc; j < end; j++) {
-        const fj = frames[j] as FrameView;
-        if (fj.mapcount > 0) mapped++;
-        if (fj.refcount > 1) extra++;
-        if (fj.pfn === d.selectedPfn) selCell = i;
-        if (d.changed.has(fj.pfn)) changed = true;
-      }
-      if (changed) changedCells.push(i);
+      const r = c.run[i] as number;
+      const f = frames.frame(r, (frames.runs.first[r] as number) + i * g.fpc - frames.startOf(r));
+      const mapped = c.mapped[i] as number;
+      const extra = c.extra[i] as number;
+      if (c.changed[i] === 1) changedCells.push(i);
       ctx.fillStyle = ownerColour(pal, f);
       ctx.fillRect(x, y, s, s);
       pattern(ctx, pal, f, x, y, s);
       // A jump in pfn before this cell: a bar on its left edge.
-      const prev = frames[i * g.fpc - 1];
-      if (prev && prev.pfn !== f.pfn - 1 && g.px >= 7) {
+      if (c.gap[i] === 1 && g.px >= 7) {
         ctx.fillStyle = pal.mark;
         ctx.fillRect(x, y, 2, s);
       }

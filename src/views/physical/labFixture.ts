@@ -36,7 +36,9 @@ export function connectLab(
       addr: start !== null && page !== null ? start + page * 4096 : null,
       pfn,
     });
-    useLab.setState({ view });
+    const step = s.cursor - 1;
+    const trace = step >= 0 ? lab.trace({ step, decisionsOnly: s.decisionsOnly, from: 0 }) : null;
+    useLab.setState({ view, trace });
   };
   useLab.setState({
     text,
@@ -45,6 +47,7 @@ export function connectLab(
     selection: { mapping: null, page: null, pfn: null, ...opts.selection },
     window: opts.window ?? { first: -1, count: 64 },
     message: null,
+    decisionsOnly: false,
     select: async (s) => {
       calls.select.push(s);
       useLab.setState({ selection: { ...useLab.getState().selection, ...s } });
@@ -54,6 +57,16 @@ export function connectLab(
       calls.setWindow.push([first, count]);
       useLab.setState({ window: { first, count } });
       refresh();
+    },
+    setDecisionsOnly: async (on) => {
+      useLab.setState({ decisionsOnly: on });
+      refresh();
+    },
+    moreTrace: async () => {
+      const t = useLab.getState().trace;
+      if (!t) return;
+      const page = lab.trace({ step: t.summary.step, decisionsOnly: t.decisionsOnly, from: t.rows.length });
+      useLab.setState({ trace: { ...page, from: 0, rows: [...t.rows, ...page.rows] } });
     },
     insertStep: async (step) => {
       calls.insertStep.push(step);

@@ -1,9 +1,11 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PteRuns } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
 import { connectLab, DEFAULT_STEPS, fakeLayout, scenario } from '../physical/labFixture.ts';
 import { MAX_WINDOW_PAGES } from './grid.ts';
 import { PteMap } from './PteMap.tsx';
+import { pteRunList } from './runs.ts';
 
 let restore = () => {};
 beforeEach(() => {
@@ -61,7 +63,7 @@ describe('PteMap', () => {
     fireEvent.pointerUp(canvas, { clientX: 56 * 2 + 10, clientY: 10 });
     expect(calls.select.at(-1)).toEqual({ page: 1, pfn: null });
     fireEvent.keyDown(canvas, { key: 'ArrowLeft' });
-    const pfn = useLab.getState().view?.ptes.find((r) => r.first === 0)?.cell.pfn;
+    const pfn = pteRunList(useLab.getState().view?.ptes as PteRuns).find((r) => r.first === 0)?.cell.pfn;
     expect(calls.select.at(-1)).toEqual({ page: 0, pfn });
     expect(screen.getByTestId('pte-selected').dataset.page).toBe('0');
 

@@ -3,7 +3,7 @@
 // A visually hidden list of the runs and a live region carry the same facts
 // for screen readers and tests.
 import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useState } from 'react';
-import type { PteCell } from '../../engine/view.ts';
+import { NO_RANGES, rangesHas, rangesOverlap, rangesSize } from '../../engine/ranges.ts';
 import { useLab } from '../../store/lab.ts';
 import { allocPage, hex, PAGE_SIZE, plural, pteBitText, yesNo } from '../address-space/format.ts';
 import { allocVar, useCanvasView } from '../physical/palette.ts';
@@ -12,9 +12,7 @@ import { createPteMapView } from './canvasView.ts';
 import { cellWords, describeCell, entryBits } from './describe.ts';
 import {
   bucketise,
-  cellAt,
   clampFirst,
-  findRun,
   fitLevel,
   geometry,
   MAX_WINDOW_PAGES,
@@ -23,10 +21,10 @@ import {
   ZOOM_LEVELS,
   type ZoomLevel,
 } from './grid.ts';
+import { cellAt, findRun, type PteCell, pteRunList } from './runs.ts';
 import { useElementSize } from './useElementSize.ts';
 
 const MAX_LISTED_RUNS = 300;
-const NO_PAGES: number[] = [];
 
 interface ViewState {
   key: string;
@@ -50,11 +48,11 @@ export function PteMap() {
   const lo = -1;
   const hi = pages + 1;
   const total = hi - lo;
-  const ptes = view?.ptes ?? [];
+  const wire = view?.ptes ?? null;
+  const ptes = useMemo(() => (wire ? pteRunList(wire) : []), [wire]);
   // Pages (of the requested window) whose PTE the step that led to the cursor changed.
-  const changed = view?.changes.ptes ?? NO_PAGES;
-  const changedSet = useMemo(() => new Set(changed), [changed]);
-  const runChanged = (first: number, n: number) => changed.some((p) => p >= first && p < first + n);
+  const changed = view?.changes.ptes ?? NO_RANGES;
+  const runChanged = (first: number, n: number) => rangesOverlap(changed, first, n);
 
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -217,7 +215,7 @@ export function PteMap() {
   };
 
   const selCell = selection.page !== null ? cellOf(selection.page) : null;
-  const selChanged = selection.page !== null && changedSet.has(selection.page);
+  const selChanged = selection.page !== null && rangesHas(changed, selection.page);
   const hoverCell = hover ? cellOf(hover.page) : null;
   const addrOf = (p: number) => (mapping?.start != null ? hex(mapping.start + p * PAGE_SIZE) : '?');
   const listed = ptes.slice(0, MAX_LISTED_RUNS);
@@ -226,7 +224,8 @@ export function PteMap() {
     if (!canTouch) return;
     void insertStep({ op: 'touch', mmap: mappingId, page: selection.page, access });
   };
-  const allocs = [...new Set(ptes.flatMap((r) => (r.cell.maps ? [r.cell.maps.alloc] : [])))];
+  const allocs = wire?.allocs ?? [];
+  const changedCount = rangesSize(changed);
 
   return (
     <section className="panel mem-panel pte-panel" aria-labelledby="pte-title">
@@ -417,9 +416,9 @@ export function PteMap() {
         )}
       </p>
       <ul className="mem-legend pte-legend" aria-label="legend">
-        <li data-testid="pte-legend-changed" data-count={changed.length}>
+        <li data-testid="pte-legend-changed" data-count={changedCount}>
           <span className="mem-swatch mem-sw-changed" /> changed by this step
-          {changed.length > 0 ? ` (${changed.length})` : ''}
+          {changedCount > 0 ? ` (${changedCount})` : ''}
         </li>
         {allocs.slice(0, 6).map((a) => (
           <li key={a}>

@@ -1,6 +1,7 @@
 // The PTE map's marks: a canvas React renders empty and never touches again.
 // One rectangle per cell (a cell is one page, or a bucket of pages when cells
 // would be smaller than 3 px); runs of equal PTEs were collapsed by the worker.
+import { forEachRange, type Ranges } from '../../engine/ranges.ts';
 import { changedRing, fitCanvas, hatch, readPalette } from '../physical/palette.ts';
 import type { Buckets, Geometry } from './grid.ts';
 
@@ -14,7 +15,7 @@ export interface PteDrawData {
   count: number;
   selectedPage: number | null;
   /** Pages whose PTE the last step changed. */
-  changed: readonly number[];
+  changed: Ranges;
 }
 
 export function createPteMapView(canvas: HTMLCanvasElement) {
@@ -84,11 +85,11 @@ export function createPteMapView(canvas: HTMLCanvasElement) {
     }
     // What the last step changed: a thick dashed ring on the cell's edge (outside it when cells are tiny).
     const changedCells = new Set<number>();
-    for (const p of d.changed) {
-      if (p < d.first || p >= d.first + d.count) continue;
-      const i = Math.floor((p - d.first) / g.ppc);
-      if (i < b.n) changedCells.add(i);
-    }
+    forEachRange(d.changed, (start, n) => {
+      const a = Math.max(start, d.first);
+      const z = Math.min(start + n, d.first + d.count);
+      for (let i = Math.floor((a - d.first) / g.ppc); i < b.n && d.first + i * g.ppc < z; i++) changedCells.add(i);
+    });
     const cw = g.px >= 14 ? 3 : 2;
     for (const i of changedCells) {
       const x = (i % g.cols) * g.px;

@@ -1,6 +1,7 @@
 // Words for one PTE: the live region, the tooltip and the run list say the same thing.
-import type { PteCell } from '../../engine/view.ts';
+
 import { allocPage, decodeEntry } from '../address-space/format.ts';
+import type { PteCell } from './runs.ts';
 
 export function cellWords(c: PteCell): string[] {
   if (!c.present) return [c.inVma ? 'not present' : 'outside the VMA, not present'];

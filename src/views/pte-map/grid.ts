@@ -1,7 +1,8 @@
 // The PTE map's geometry and aggregation: which pages a cell covers at a zoom
 // level, and the per-cell summary of the runs the worker sent. Pure.
-import type { PteCell, PteRun } from '../../engine/view.ts';
+
 import { allocSlot } from '../physical/palette.ts';
+import type { PteRun } from './runs.ts';
 
 /** The most pages one view may ask the worker for (src/worker/lab.ts MAX_WINDOW). */
 export const MAX_WINDOW_PAGES = 1 << 16;
@@ -63,41 +64,6 @@ export function clampFirst(first: number, g: Geometry, lo: number, hi: number): 
   return lo + (f >= maxFirst ? Math.ceil(steps) : Math.floor(steps)) * rowPages;
 }
 
-/** Binary search of a sorted run list for the run holding `page`. */
-export function findRun(runs: PteRun[], page: number): PteRun | null {
-  let a = 0;
-  let b = runs.length - 1;
-  while (a <= b) {
-    const m = (a + b) >> 1;
-    const r = runs[m] as PteRun;
-    if (page < r.first) b = m - 1;
-    else if (page >= r.first + r.count) a = m + 1;
-    else return r;
-  }
-  return null;
-}
-
-/** The PTE of one page from its run (pfn and allocation page advance along the run). */
-export function cellAt(run: PteRun, page: number): PteCell {
-  const d = page - run.first;
-  const c = run.cell;
-  if (d === 0) return c;
-  return {
-    ...c,
-    page,
-    pfn: c.present ? c.pfn + d : c.pfn,
-    maps: c.maps ? { alloc: c.maps.alloc, page: c.maps.page + d } : null,
-    value: c.present ? shiftValue(c.value, d) : c.value,
-  };
-}
-
-/** A PTE's value with its pfn field moved on by `d` frames. */
-function shiftValue(value: string, d: number): string {
-  const digits = value.replace(/^0x/i, '').padStart(16, '0');
-  const pfn = Number.parseInt(digits.slice(3, 13), 16) + d;
-  return `0x${digits.slice(0, 3)}${pfn.toString(16).padStart(10, '0')}${digits.slice(13)}`;
-}
-
 /** Per-cell summary of the pages it covers. */
 export interface Buckets {
   n: number;
@@ -114,7 +80,7 @@ export interface Buckets {
   label: (string | null)[];
 }
 
-export function bucketise(runs: PteRun[], first: number, count: number, ppc: number, ncells: number): Buckets {
+export function bucketise(runs: readonly PteRun[], first: number, count: number, ppc: number, ncells: number): Buckets {
   const n = Math.max(0, Math.min(ncells, Math.ceil(count / ppc)));
   const b: Buckets = {
     n,

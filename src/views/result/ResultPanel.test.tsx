@@ -3,20 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import slab from '../../../test/conformance/vm_insert_page-kmalloc-slab.json?raw';
 import defaultScenario from '../../scenario/library/default.json?raw';
 import type { StepResult } from '../../scenario/results.ts';
+import { compareProfiles } from '../../scenario/run.ts';
 import { useLab } from '../../store/lab.ts';
-import { createLab } from '../../worker/lab.ts';
+import { connectLab } from '../physical/labFixture.ts';
 import { ResultPanel } from './ResultPanel.tsx';
 import { badgeOf, describeResult } from './summary.ts';
 
 const initial = useLab.getState();
 
 function loadInto(text: string, cursor: number) {
-  const lab = createLab();
-  const res = lab.load(text);
-  if (!res.ok) throw new Error(res.message);
-  const view = lab.view({ cursor, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null });
-  useLab.setState({ text, loaded: res, cursor, view, kernel: null, compare: null, message: null });
-  return { lab, res, view };
+  connectLab(text, { cursor });
+  const { loaded: res, view } = useLab.getState();
+  if (!res) throw new Error('not loaded');
+  return { res, view };
 }
 
 describe('ResultPanel', () => {
@@ -73,8 +72,8 @@ describe('ResultPanel', () => {
   });
 
   it("shows the other profile's result while comparing, or that it is the same", () => {
-    const { lab } = loadInto(slab, 8);
-    const out = lab.compare(slab, ['6.1', '4.19']);
+    loadInto(slab, 8);
+    const out = compareProfiles(slab, ['6.1', '4.19']);
     if (!out.ok) throw new Error(out.message);
     useLab.setState({ compare: { kernels: ['6.1', '4.19'], differences: out.differences } });
     const { unmount } = render(<ResultPanel />);

@@ -3,23 +3,36 @@
 // (mmap versus fault handler) with the conversion rules written out; and, when
 // comparing, the other profile's result for this step.
 import { useMemo } from 'react';
-import type { TraceEvent } from '../../engine/trace.ts';
+import { useShallow } from 'zustand/react/shallow';
+import type { TraceSummary } from '../../engine/traceView.ts';
 import type { StepResult } from '../../scenario/results.ts';
-import { useLab } from '../../store/lab.ts';
+import { type LabState, useLab } from '../../store/lab.ts';
 import { isHidden, usePredict } from '../../store/predict.ts';
 import { describeScenarioCached } from '../timeline/describe.ts';
 import { badgeOf, describeResult } from './summary.ts';
 import './ResultPanel.css';
-
-type OtherContext = Extract<TraceEvent, { kind: 'other-context' }>;
 
 export function BadgeView({ result }: { result: StepResult }) {
   const b = badgeOf(result);
   return <span className={`badge badge-${b.kind}`}>{b.text}</span>;
 }
 
+/**
+ * The step that led to the cursor: its result (computed at load) and, once its
+ * trace is back, what the other context gives (each sentence once, with a count).
+ */
+function lastStep(s: LabState): { step: number; result: StepResult; others: OtherContexts | null } | null {
+  const step = s.cursor - 1;
+  const result = s.loaded?.results[step];
+  if (step < 0 || !result) return null;
+  return { step, result, others: s.trace?.summary.step === step ? s.trace.summary.otherContext : null };
+}
+
+type OtherContexts = TraceSummary['otherContext'];
+
 export function ResultPanel() {
-  const shownLast = useLab((s) => s.view?.last ?? null);
+  // A new object each time: compared field by field.
+  const shownLast = useLab(useShallow(lastStep));
   // In predict mode a result the student has not predicted yet stays hidden.
   const hidden = usePredict((s) => shownLast !== null && isHidden(s, shownLast.step, shownLast.result));
   const last = hidden ? null : shownLast;
@@ -49,9 +62,8 @@ export function ResultPanel() {
     );
   }
 
-  const { result, step, trace } = last;
+  const { result, step, others } = last;
   const words = describeResult(result, op === 'mmap' ? 'mmap' : op);
-  const others = dedupe(trace.filter((e): e is OtherContext => e.kind === 'other-context'));
 
   return (
     <section className="panel result-panel" aria-label="Result">
@@ -79,9 +91,11 @@ export function ResultPanel() {
           <pre className="rs-json">{JSON.stringify(result)}</pre>
         </div>
         {compare && <CompareResult step={step} kernels={compare.kernels} differences={compare.differences} />}
-        <div className="rs-other" data-testid="other-context" data-count={others.length}>
+        <div className="rs-other" data-testid="other-context" data-count={others?.length ?? ''}>
           <h3>the other context</h3>
-          {others.length === 0 ? (
+          {others === null ? (
+            <p className="panel-empty">Retracing the step…</p>
+          ) : others.length === 0 ? (
             <p className="panel-empty">This step makes no insert call, so there is no other context to show.</p>
           ) : (
             <ul>
@@ -103,24 +117,6 @@ export function ResultPanel() {
       </div>
     </section>
   );
-}
-
-/** The same sentence for several calls (four pages refused alike) is shown once, with a count. */
-function dedupe(events: OtherContext[]): { event: OtherContext; times: number }[] {
-  const out: { event: OtherContext; times: number }[] = [];
-  const at = new Map<string, number>();
-  for (const e of events) {
-    const key = `${e.context}\u0000${e.fn}\u0000${e.what}`;
-    const i = at.get(key);
-    if (i === undefined) {
-      at.set(key, out.length);
-      out.push({ event: e, times: 1 });
-    } else {
-      const entry = out[i];
-      if (entry) entry.times++;
-    }
-  }
-  return out;
 }
 
 function CompareResult({

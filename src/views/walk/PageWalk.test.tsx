@@ -1,7 +1,9 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PteRuns } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
 import { connectLab, DEFAULT_STEPS, scenario } from '../physical/labFixture.ts';
+import { pteRunList } from '../pte-map/runs.ts';
 import { PageWalk } from './PageWalk.tsx';
 
 afterEach(cleanup);
@@ -21,7 +23,9 @@ describe('PageWalk', () => {
       expect(screen.getByTestId(`walk-level-${l}`).dataset.entry).toMatch(/^0x[0-9a-f]{16}$/);
     const pte = screen.getByTestId('walk-level-PTE');
     expect(pte.dataset.index).toBe(String(Math.floor(addr / 4096) % 512));
-    expect(pte.dataset.entry).toBe(useLab.getState().view?.ptes.find((r) => r.first === 0)?.cell.value);
+    expect(pte.dataset.entry).toBe(
+      pteRunList(useLab.getState().view?.ptes as PteRuns).find((r) => r.first === 0)?.cell.value,
+    );
     expect(pte.textContent).toContain('NX');
     expect(screen.getByTestId('walk-field-pte').dataset.value).toBe(pte.dataset.index);
     const frame = screen.getByTestId('walk-frame');

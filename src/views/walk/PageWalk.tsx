@@ -2,6 +2,7 @@
 // (folded) → PUD → PMD → PTE → frame, with the address split into its index
 // fields and each entry's bits decoded.
 import { useMemo } from 'react';
+import { rangesHas } from '../../engine/ranges.ts';
 import type { WalkLevel, WalkView } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
 import { hex, pteBitText } from '../address-space/format.ts';
@@ -127,7 +128,7 @@ export function PageWalk() {
   const select = useLab((s) => s.select);
   // The step that led to the cursor changed the selected page's PTE.
   const pteChanged = useLab(
-    (s) => s.selection.page !== null && (s.view?.changes.ptes.includes(s.selection.page) ?? false),
+    (s) => s.selection.page !== null && (s.view ? rangesHas(s.view.changes.ptes, s.selection.page) : false),
   );
   const stop = walk ? stopReason(walk) : null;
   const pick = (pfn: number) => void select({ pfn });

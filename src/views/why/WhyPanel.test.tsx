@@ -1,21 +1,18 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import slab from '../../../test/conformance/vm_insert_page-kmalloc-slab.json?raw';
 import type { TraceEvent } from '../../engine/trace.ts';
+import { TRACE_PAGE_ROWS } from '../../engine/traceView.ts';
 import defaultScenario from '../../scenario/library/default.json?raw';
 import { useLab } from '../../store/lab.ts';
-import { createLab } from '../../worker/lab.ts';
-import { nest, WhyPanel } from './WhyPanel.tsx';
+import { connectLab } from '../physical/labFixture.ts';
+import { WhyPanel } from './WhyPanel.tsx';
 
 const initial = useLab.getState();
 
 function loadInto(text: string, cursor: number) {
-  const lab = createLab();
-  const res = lab.load(text);
-  if (!res.ok) throw new Error(res.message);
-  const view = lab.view({ cursor, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null });
-  useLab.setState({ text, loaded: res, cursor, view, kernel: null, compare: null, message: null });
-  return view;
+  connectLab(text, { cursor });
+  return useLab.getState();
 }
 
 describe('WhyPanel', () => {
@@ -23,10 +20,10 @@ describe('WhyPanel', () => {
   afterEach(cleanup);
 
   it('lists the checks of the step in order, with whether each held, its outcome and its source', () => {
-    const view = loadInto(slab, 6);
+    const { trace } = loadInto(slab, 6);
     render(<WhyPanel />);
     const checks = screen.getAllByTestId('why-check');
-    const traced = view.last?.trace.filter((e) => e.kind === 'check') ?? [];
+    const traced = trace?.rows.map((r) => r.event).filter((e) => e.kind === 'check') ?? [];
     expect(checks).toHaveLength(traced.length);
     checks.forEach((c, i) => {
       const e = traced[i];
@@ -79,10 +76,10 @@ describe('WhyPanel', () => {
       { kind: 'check', fn: 'x', check: '<img src=y onerror=alert(1)>', taken: true, outcome: '<b>-EINVAL</b>', src },
       { kind: 'change', fn: 'x', what: '<script>1</script>', src },
     ];
-    loadInto(defaultScenario, 1);
-    const view = useLab.getState().view;
-    if (!view) throw new Error('no view');
-    useLab.setState({ view: { ...view, last: { step: 0, result: { ret: 'ok' }, trace } } });
+    const { trace: t } = loadInto(defaultScenario, 1);
+    if (!t) throw new Error('no trace');
+    const rows = trace.map((event, index) => ({ event, depth: 0, index }));
+    useLab.setState({ trace: { ...t, total: rows.length, rows } });
     render(<WhyPanel />);
     const check = screen.getByTestId('why-check');
     expect(check.textContent).toContain('<img src=y onerror=alert(1)>');
@@ -90,15 +87,30 @@ describe('WhyPanel', () => {
     expect(document.querySelector('.why-panel img, .why-panel b, .why-panel script')).toBeNull();
   });
 
-  it('nests events by the functions entered', () => {
-    const src = { file: 'f', function: 'f', url: 'u' };
-    const rows = nest([
-      { kind: 'enter', fn: 'a', src },
-      { kind: 'enter', fn: 'b', src },
-      { kind: 'check', fn: 'b', check: 'c', taken: false, outcome: 'passed', src },
-      { kind: 'change', fn: 'helper', what: 'w', src },
-      { kind: 'check', fn: 'a', check: 'd', taken: true, outcome: 'x', src },
-    ]);
-    expect(rows.map((r) => r.depth)).toEqual([0, 1, 1, 2, 0]);
+  it('shows a long trace a page at a time, and fetches the next page when asked', async () => {
+    const text = JSON.stringify({
+      ptlab: 1,
+      kernel: '6.1',
+      steps: [
+        { op: 'alloc', id: 'v', kind: 'vmalloc_user', size: 256 * 4096 },
+        {
+          op: 'mmap',
+          id: 'm',
+          pages: 256,
+          prot: ['read'],
+          flags: 'shared',
+          driver: { mmap: [{ call: 'vm_map_pages', alloc: 'v' }] },
+        },
+      ],
+    });
+    const { trace } = loadInto(text, 2);
+    render(<WhyPanel />);
+    expect(trace?.total).toBeGreaterThan(TRACE_PAGE_ROWS);
+    expect(screen.getByTestId('why-list').children).toHaveLength(TRACE_PAGE_ROWS);
+    const more = screen.getByRole('button', { name: /^show \d+ more/ });
+    expect(more.textContent).toContain(`${TRACE_PAGE_ROWS} of ${trace?.total} events shown`);
+    await act(async () => fireEvent.click(more));
+    expect(screen.getByTestId('why-list').children).toHaveLength(Math.min(2 * TRACE_PAGE_ROWS, trace?.total as number));
+    expect(screen.getByText(new RegExp(`${trace?.summary.checks} checks`))).toBeTruthy();
   });
 });

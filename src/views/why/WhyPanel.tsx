@@ -2,47 +2,13 @@
 // through, in the order the kernel evaluates them: functions entered, each
 // check with its condition and whether it held, the state it changed, each with
 // a link to its source in that profile's tree.
-import { useMemo, useState } from 'react';
 import type { TraceEvent } from '../../engine/trace.ts';
+import { TRACE_PAGE_ROWS, type TraceRow } from '../../engine/traceView.ts';
 import { useLab } from '../../store/lab.ts';
 import { isHidden, usePredict } from '../../store/predict.ts';
 import './WhyPanel.css';
 
-/** Rows rendered at first; a step's trace can be long (a 4,096-call mmap). */
-const FIRST_ROWS = 400;
 const MAX_INDENT = 8;
-
-export interface WhyRow {
-  event: TraceEvent;
-  /** Call depth, from the sequence of functions entered. */
-  depth: number;
-  index: number;
-}
-
-/**
- * Nesting from the event sequence: an `enter` opens a function; a later event
- * of a function already open returns to it; an event of a function never
- * entered (a helper that only records a change) sits one level below the
- * innermost open function.
- */
-export function nest(trace: readonly TraceEvent[]): WhyRow[] {
-  const stack: string[] = [];
-  return trace.map((event, index) => {
-    if (event.kind === 'enter') {
-      const at = stack.lastIndexOf(event.fn);
-      // Re-entering the innermost open function is the same frame, not a recursion.
-      if (at >= 0 && at === stack.length - 1) return { event, depth: at, index };
-      stack.push(event.fn);
-      return { event, depth: stack.length - 1, index };
-    }
-    const at = stack.lastIndexOf(event.fn);
-    if (at >= 0) {
-      stack.length = at + 1;
-      return { event, depth: at, index };
-    }
-    return { event, depth: stack.length, index };
-  });
-}
 
 function SourceLink({ e }: { e: TraceEvent }) {
   return (
@@ -52,7 +18,7 @@ function SourceLink({ e }: { e: TraceEvent }) {
   );
 }
 
-function Row({ row }: { row: WhyRow }) {
+function Row({ row }: { row: TraceRow }) {
   const { event: e, depth } = row;
   const style = { paddingLeft: `${Math.min(depth, MAX_INDENT) * 12 + 4}px` };
   switch (e.kind) {
@@ -98,62 +64,56 @@ function Row({ row }: { row: WhyRow }) {
 }
 
 export function WhyPanel() {
-  const shownLast = useLab((s) => s.view?.last ?? null);
+  const trace = useLab((s) => (s.trace?.summary.step === s.cursor - 1 ? s.trace : null));
+  const result = useLab((s) => (s.cursor > 0 ? s.loaded?.results[s.cursor - 1] : undefined));
+  const decisionsOnly = useLab((s) => s.decisionsOnly);
+  const setDecisionsOnly = useLab((s) => s.setDecisionsOnly);
+  const moreTrace = useLab((s) => s.moreTrace);
   // The checks give the answer away while a prediction is pending.
-  const hidden = usePredict((s) => shownLast !== null && isHidden(s, shownLast.step, shownLast.result));
-  const last = hidden ? null : shownLast;
-  const [decisionsOnly, setDecisionsOnly] = useState(false);
-  const [all, setAll] = useState<number | null>(null);
-
-  const rows = useMemo(() => (last ? nest(last.trace) : []), [last]);
-  const shown = useMemo(
-    // Filtered, the nesting no longer reads as a call chain: a flat list.
-    () =>
-      decisionsOnly
-        ? rows.filter((r) => r.event.kind === 'check' && r.event.taken).map((r) => ({ ...r, depth: 0 }))
-        : rows,
-    [rows, decisionsOnly],
-  );
-  const checks = rows.filter((r) => r.event.kind === 'check');
-  const held = checks.filter((r) => r.event.kind === 'check' && r.event.taken).length;
-  // "show all" applies to the step it was asked for.
-  const limit = all !== null && all === last?.step ? shown.length : FIRST_ROWS;
+  const hidden = usePredict((s) => trace !== null && isHidden(s, trace.summary.step, result));
+  const last = hidden ? null : trace;
+  const sum = last?.summary ?? null;
+  const rows = last?.rows ?? [];
+  const cursor = useLab((s) => s.cursor);
 
   return (
     <section className="panel why-panel" aria-label="Why">
       <div className="why-head">
-        <h2>why{last ? ` · step ${last.step}` : ''}</h2>
+        <h2>why{sum ? ` · step ${sum.step}` : ''}</h2>
         <span className="why-count">
-          {last ? `${checks.length} checks · ${held} held · ${rows.length - checks.length} other` : ''}
+          {sum ? `${sum.checks} checks · ${sum.held} held · ${sum.events - sum.checks} other` : ''}
         </span>
         <button
           type="button"
           aria-pressed={decisionsOnly}
           data-testid="decisions-only"
-          onClick={() => setDecisionsOnly(!decisionsOnly)}
+          onClick={() => void setDecisionsOnly(!decisionsOnly)}
         >
           decisions only
         </button>
       </div>
       <div className="panel-body">
         {!last ? (
-          <p className="panel-empty">No step has run yet.</p>
-        ) : shown.length === 0 ? (
           <p className="panel-empty">
-            {rows.length === 0
+            {cursor > 0 && !hidden ? `Retracing step ${cursor - 1}…` : 'No step has run yet.'}
+          </p>
+        ) : last.total === 0 ? (
+          <p className="panel-empty">
+            {sum?.events === 0
               ? 'This step went through no kernel checks (it reads state, or its result is recorded).'
               : 'No check held in this step: every condition was false, so the kernel went on.'}
           </p>
         ) : (
           <>
             <ol className="why-list" data-testid="why-list">
-              {shown.slice(0, limit).map((r) => (
+              {rows.map((r) => (
                 <Row key={r.index} row={r} />
               ))}
             </ol>
-            {shown.length > limit && (
-              <button type="button" className="why-more" onClick={() => setAll(last.step)}>
-                show all {shown.length} events ({shown.length - limit} more)
+            {last.total > rows.length && (
+              <button type="button" className="why-more" onClick={() => void moreTrace()}>
+                show {Math.min(TRACE_PAGE_ROWS, last.total - rows.length)} more ({rows.length} of {last.total}{' '}
+                {decisionsOnly ? 'decisions' : 'events'} shown)
               </button>
             )}
           </>
