@@ -66,9 +66,10 @@ describe('bench smoke run', () => {
 
   it('measures the step message of the default scenario', () => {
     const text = readFileSync(join(import.meta.dirname, '..', 'src/scenario/library/default.json'), 'utf8');
-    const { size } = largestMessage(text, 'm', 512);
-    expect(size.json).toBeGreaterThan(0);
-    expect(size.v8).toBeGreaterThan(0);
+    const { size, trace } = largestMessage(text, 'm', 512);
+    expect(size.plain).toBeGreaterThan(0);
+    expect(size.transferred).toBeGreaterThan(0);
+    expect(trace).toBeGreaterThan(0);
     expect(Object.keys(size.parts)).toContain('physical');
   });
 

@@ -38,8 +38,8 @@ export function nest(trace: readonly TraceEvent[]): TraceRow[] {
   });
 }
 
-/** Rows one trace page holds: about 200 bytes each, so a page stays well under 100 kB. */
-export const TRACE_PAGE_ROWS = 400;
+/** Rows one trace page holds: about 250 bytes each, so a page stays near 50 kB. */
+export const TRACE_PAGE_ROWS = 200;
 
 export interface TraceSummary {
   step: number;
