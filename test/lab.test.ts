@@ -7,6 +7,7 @@ import { _PAGE_RW } from '../src/engine/constants.ts';
 import { dumpState } from '../src/engine/inspect.ts';
 import { rangesValues } from '../src/engine/ranges.ts';
 import { Session } from '../src/engine/session.ts';
+import { MAX_TRACE_EVENTS } from '../src/engine/trace.ts';
 import { TRACE_PAGE_ROWS } from '../src/engine/traceView.ts';
 import { pageWalk, pteRuns, RUN_IN_VMA, RUN_PRESENT, structPage } from '../src/engine/view.ts';
 import { parseScenario } from '../src/scenario/parse.ts';
@@ -110,6 +111,39 @@ describe('the worker lab', () => {
     expect(mmap.frames.length).toBeGreaterThan(0); // the page (refcount, mapcount) and the page-table pages
     expect(at(4)).toEqual({ vmas: [], ptes: [], frames: [] }); // page_info reads only
     expect(at(8).ptes).toEqual([0]); // the write touch sets the dirty bit
+  });
+
+  it("pages a long step's trace and says how many routine events it did not keep", () => {
+    const lab = createLab();
+    const pages = 4096;
+    const big = JSON.stringify({
+      ptlab: 1,
+      steps: [
+        { op: 'alloc', id: 'v', kind: 'vmalloc_user', size: pages * 4096 },
+        {
+          op: 'mmap',
+          id: 'm',
+          pages,
+          prot: ['read'],
+          flags: 'shared',
+          driver: { mmap: [{ call: 'vm_map_pages', alloc: 'v' }] },
+        },
+      ],
+    });
+    expect(lab.load(big)).toMatchObject({ ok: true });
+    lab.view({ cursor: 2, mapping: 'm', window: { first: -1, count: 512 }, addr: null, pfn: null });
+    const t = lab.trace({ step: 1, decisionsOnly: false, from: 0 });
+    // The routine events kept, every decision, and the note saying how many were left out.
+    expect(t.summary.events).toBeGreaterThan(MAX_TRACE_EVENTS);
+    expect(t.summary.events).toBeLessThan(MAX_TRACE_EVENTS + 10);
+    expect(t.summary.dropped).toBeGreaterThan(0);
+    expect(t.rows).toHaveLength(TRACE_PAGE_ROWS);
+    const end = lab.trace({ step: 1, decisionsOnly: false, from: t.total - 1 });
+    expect(end.rows[0]?.event).toMatchObject({
+      kind: 'change',
+      what: expect.stringContaining(`${t.summary.dropped} more routine events`),
+    });
+    expect(() => lab.trace({ step: 2, decisionsOnly: false, from: 0 })).toThrow('no step 2');
   });
 
   it('hands out fresh typed arrays: a transferred view leaves the next one whole', () => {

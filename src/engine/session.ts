@@ -3,8 +3,7 @@
 // KEYFRAME_INTERVAL steps plus deterministic replay give any step exactly.
 import type { StepResult } from '../scenario/results.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { Simulation } from './steps.ts';
-import type { TraceEvent } from './trace.ts';
+import { Simulation, type TracedStep } from './steps.ts';
 
 export const KEYFRAME_INTERVAL = 64;
 
@@ -62,7 +61,7 @@ export class Session {
   }
 
   /** Step i's result and trace, recomputed on a copy of the state before it (the cursor moves to i). */
-  traced(i: number): { result: StepResult; trace: TraceEvent[] } {
+  traced(i: number): TracedStep {
     return this.seek(i).clone().runStepTraced(i);
   }
 

@@ -84,6 +84,13 @@ function remapVmallocRange(k: Kernel, vma: Vma, a: Allocation, pgoff: number): n
   return 0;
 }
 
+/** A step run with its trace: the events kept, and how many routine ones were left out past the limit. */
+export interface TracedStep {
+  result: StepResult;
+  trace: TraceEvent[];
+  dropped: number;
+}
+
 export class Simulation {
   readonly kernel: Kernel;
   readonly scenario: Scenario;
@@ -105,7 +112,7 @@ export class Simulation {
   }
 
   /** Run step i and return its result with the trace of what the kernel did on the way. */
-  runStepTraced(i: number): { result: StepResult; trace: TraceEvent[] } {
+  runStepTraced(i: number): TracedStep {
     const buffer = new TraceBuffer();
     this.kernel.trace = buffer;
     try {
@@ -116,7 +123,7 @@ export class Simulation {
         const what = `${buffer.dropped} more routine events of this step not shown (the trace keeps ${MAX_TRACE_EVENTS}, and every check that held)`;
         trace.push({ kind: 'change', fn: last.fn, what, src: last.src });
       }
-      return { result, trace };
+      return { result, trace, dropped: buffer.dropped };
     } finally {
       this.kernel.trace = null;
     }

@@ -47,6 +47,8 @@ export interface TraceSummary {
   checks: number;
   /** Checks whose condition held: the decisions. */
   held: number;
+  /** Routine events left out past the trace's limit (every check that held is kept). */
+  dropped: number;
   /** What the same call gives in the other context (mmap versus fault handler): each once, with how often. */
   otherContext: { event: OtherContextEvent; times: number }[];
 }
@@ -67,7 +69,7 @@ export class StepTrace {
   private readonly rows: TraceRow[];
   private decisions: TraceRow[] | null = null;
 
-  constructor(step: number, trace: readonly TraceEvent[]) {
+  constructor(step: number, trace: readonly TraceEvent[], dropped = 0) {
     this.rows = nest(trace);
     let checks = 0;
     let held = 0;
@@ -86,7 +88,7 @@ export class StepTrace {
         } else (otherContext[i] as { times: number }).times++;
       }
     }
-    this.summary = { step, events: trace.length, checks, held, otherContext };
+    this.summary = { step, events: trace.length, checks, held, dropped, otherContext };
   }
 
   page(decisionsOnly: boolean, from: number, count = TRACE_PAGE_ROWS): TracePage {

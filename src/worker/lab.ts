@@ -75,8 +75,9 @@ export function createLab(): EngineApi {
   function stepTrace(s: Session, step: number): StepTrace {
     const kept = traces.get(step);
     if (kept) return kept;
-    const { trace } = at?.before && at.cursor === step + 1 ? at.before.clone().runStepTraced(step) : s.traced(step);
-    const t = new StepTrace(step, trace);
+    const { trace, dropped } =
+      at?.before && at.cursor === step + 1 ? at.before.clone().runStepTraced(step) : s.traced(step);
+    const t = new StepTrace(step, trace, dropped);
     traces.set(step, t);
     for (const old of traces.keys()) if (traces.size > TRACES_KEPT) traces.delete(old);
     return t;

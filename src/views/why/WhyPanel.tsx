@@ -81,7 +81,9 @@ export function WhyPanel() {
       <div className="why-head">
         <h2>why{sum ? ` · step ${sum.step}` : ''}</h2>
         <span className="why-count">
-          {sum ? `${sum.checks} checks · ${sum.held} held · ${sum.events - sum.checks} other` : ''}
+          {sum
+            ? `${sum.checks} checks · ${sum.held} held · ${sum.events - sum.checks} other${sum.dropped > 0 ? ` · ${sum.dropped.toLocaleString('en-US')} routine events not kept` : ''}`
+            : ''}
         </span>
         <button
           type="button"
