@@ -26,6 +26,7 @@ import { doMmap, insertVma, vmGetPageProt } from '../src/engine/mm.ts';
 import { allocPages } from '../src/engine/page_alloc.ts';
 import { OWNER_ALLOC } from '../src/engine/physmem.ts';
 import { Session } from '../src/engine/session.ts';
+import { mappingStart } from '../src/engine/view.ts';
 import { parseScenario } from '../src/scenario/parse.ts';
 import { simulate } from '../src/scenario/run.ts';
 import type { EngineApi, StepView } from '../src/worker/api.ts';
@@ -421,10 +422,11 @@ export function messageSize(view: StepView): MessageSize {
 
 /** The request the lab makes: the mapping, a window from the page before it, the mapping's first page walked. */
 export function viewAt(lab: EngineApi, cursor: number, mapping: string, count: number, first = -1): StepView {
-  const start = lab
-    .view({ cursor, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null })
-    .addressSpace.mappings.find((m) => m.id === mapping)?.start;
-  return lab.view({ cursor, mapping, window: { first, count }, addr: start ?? null, pfn: null });
+  const start = mappingStart(
+    lab.view({ cursor, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null }).addressSpace,
+    mapping,
+  );
+  return lab.view({ cursor, mapping, window: { first, count }, addr: start, pfn: null });
 }
 
 /** The largest step message (and trace page) of a scenario over all its cursors (window of `count` pages of `mapping`). */
@@ -511,10 +513,10 @@ function boundaryFigures(rows: Row[], notes: string[], runs: number, warmups: nu
 
   // The engine side: lab.view() reaching a cursor (the state before it copied, what the step changed),
   // then panning there (another window at the same cursor), and lab.trace() of the 1 GiB mmap.
-  const start =
-    lab
-      .view({ cursor: r.steps, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null })
-      .addressSpace.mappings.find((m) => m.id === 'm')?.start ?? null;
+  const start = mappingStart(
+    lab.view({ cursor: r.steps, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null }).addressSpace,
+    'm',
+  );
   const view = (cursor: number, first: number) =>
     lab.view({ cursor, mapping: 'm', window: { first, count: 512 }, addr: start, pfn: null });
   const timed = (figure: string, n: number, prepare: (i: number) => void, fn: (i: number) => void) => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { messageSize } from '../scripts/bench.ts';
 import { _PAGE_RW } from '../src/engine/constants.ts';
 import { dumpState } from '../src/engine/inspect.ts';
 import { rangesValues } from '../src/engine/ranges.ts';
@@ -63,7 +64,7 @@ describe('the worker lab', () => {
     const lab = createLab();
     lab.load(text);
     const start = lab.view({ cursor: 3, mapping: 'm', window: { first: 0, count: 1 }, addr: null, pfn: null })
-      .addressSpace.mappings[0]?.start as number;
+      .addressSpace.mappings.start[0] as number;
     const v = lab.view({ cursor: 3, mapping: 'm', window: { first: 0, count: 1 }, addr: start, pfn: null });
     expect(v.walk?.levels.map((l) => l.level)).toEqual(['PGD', 'P4D', 'PUD', 'PMD', 'PTE']);
     expect(v.walk?.levels[4]?.entry?.bits).toEqual(['P', 'RW', 'US', 'A', 'NX']);
@@ -144,6 +145,34 @@ describe('the worker lab', () => {
       what: expect.stringContaining(`${t.summary.dropped} more routine events`),
     });
     expect(() => lab.trace({ step: 2, decisionsOnly: false, from: 0 })).toThrow('no step 2');
+  });
+
+  it('keeps a step message small however big the state: 3,000 VMAs, a 65,536-page window', () => {
+    const lab = createLab();
+    const steps: unknown[] = [{ op: 'alloc', id: 'v', kind: 'vmalloc_user', size: 65_536 * 4096 }];
+    steps.push({
+      op: 'mmap',
+      id: 'big',
+      pages: 65_536,
+      prot: ['read'],
+      flags: 'shared',
+      driver: { mmap: [{ call: 'vm_map_pages', alloc: 'v' }] },
+    });
+    for (let i = 0; i < 3000; i++)
+      steps.push({ op: 'mmap', id: `m${i}`, pages: 1, prot: ['read'], flags: 'private', driver: { mmap: [] } });
+    expect(lab.load(JSON.stringify({ ptlab: 1, steps }))).toMatchObject({ ok: true });
+    const v = lab.view({ cursor: 2, mapping: 'big', window: { first: -1, count: 65_536 }, addr: null, pfn: null });
+    expect(v.ptes.first.length).toBe(2); // the page before the VMA, then one run
+    expect(messageSize(v).plain).toBeLessThan(100_000);
+    const end = lab.view({
+      cursor: steps.length,
+      mapping: 'big',
+      window: { first: -1, count: 65_536 },
+      addr: null,
+      pfn: null,
+    });
+    expect(end.addressSpace.vmas.start.length).toBe(3001);
+    expect(messageSize(end).plain).toBeLessThan(100_000);
   });
 
   it('hands out fresh typed arrays: a transferred view leaves the next one whole', () => {

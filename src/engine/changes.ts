@@ -13,16 +13,22 @@ export interface Changes {
   frames: Ranges;
 }
 
-function vmaKey(k: Kernel, id: string): string {
-  return k.vmas
-    .filter((v) => v.mapping.id === id)
-    .map((v) => `${v.start}-${v.end}-${v.flags}-${v.pgoff}`)
-    .join(',');
+/** Each mapping's VMAs as one string (range, flags, pgoff of each), in one pass over the VMAs. */
+function vmaKeys(k: Kernel): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const v of k.vmas) {
+    const key = `${v.start}-${v.end}-${v.flags}-${v.pgoff}`;
+    const had = keys.get(v.mapping.id);
+    keys.set(v.mapping.id, had === undefined ? key : `${had},${key}`);
+  }
+  return keys;
 }
 
 export function changedVmas(before: Kernel, after: Kernel): string[] {
+  const a = vmaKeys(before);
+  const b = vmaKeys(after);
   const ids = new Set([...before.mappings.keys(), ...after.mappings.keys()]);
-  return [...ids].filter((id) => vmaKey(before, id) !== vmaKey(after, id));
+  return [...ids].filter((id) => (a.get(id) ?? '') !== (b.get(id) ?? ''));
 }
 
 /** The PTE entry index at a user address, or -1 when no PTE table covers it or the entry is none. */

@@ -18,10 +18,7 @@ import {
   _PAGE_USER,
   MMAP_BASE,
   PAGE_SIZE,
-  REPORTED_VM_FLAGS,
   TASK_SIZE,
-  VM_ACCOUNT,
-  VM_SOFTDIRTY,
 } from './constants.ts';
 import type { Kernel, Vma } from './kernel.ts';
 import { pteText } from './memory.ts';
@@ -44,60 +41,70 @@ import {
 } from './physmem.ts';
 import { objectsOnPage } from './slab.ts';
 
-export interface VmaView {
-  mapping: string;
-  start: number;
-  end: number;
-  pages: number;
-  pgoff: number;
-  flags: string[];
-  /** vm_page_prot as the PTE bits it gives, hex. */
-  pageProt: string;
-  hasFault: boolean;
-}
-
-export interface MappingView {
-  id: string;
-  start: number | null;
-  pages: number;
-  /** Still (partly) mapped. */
-  mapped: boolean;
-}
-
-export interface AddressSpaceView {
-  vmas: VmaView[];
-  mappings: MappingView[];
+/**
+ * The address space as columns: the views draw every VMA (a scenario may make
+ * thousands), and a VMA is a few numbers.
+ */
+export interface AddressSpaceData {
   mmapBase: number;
   taskSize: number;
+  /** The scenario's mappings in order: id, start (NaN when its mmap failed), pages, whether still (partly) mapped. */
+  mappings: { ids: string[]; start: Float64Array; pages: Float64Array; mapped: Uint8Array };
+  /** The VMAs: their mapping (index in `mappings`), range, pgoff, vm_flags, vm_page_prot, whether it has a ->fault. */
+  vmas: {
+    mapping: Int32Array;
+    start: Float64Array;
+    end: Float64Array;
+    pgoff: Float64Array;
+    flags: Uint32Array;
+    pageProt: Uint32Array;
+    hasFault: Uint8Array;
+  };
 }
 
-const FLAG_NAMES: [string, number][] = [
-  ...REPORTED_VM_FLAGS,
-  ['VM_ACCOUNT', VM_ACCOUNT],
-  ['VM_SOFTDIRTY', VM_SOFTDIRTY],
-];
-
-export function addressSpace(k: Kernel): AddressSpaceView {
+export function addressSpace(k: Kernel): AddressSpaceData {
+  const maps = [...k.mappings.values()];
+  const index = new Map(maps.map((m, i) => [m, i]));
+  const mapped = new Uint8Array(maps.length);
+  const n = k.vmas.length;
+  const vmas = {
+    mapping: new Int32Array(n),
+    start: new Float64Array(n),
+    end: new Float64Array(n),
+    pgoff: new Float64Array(n),
+    flags: new Uint32Array(n),
+    pageProt: new Uint32Array(n),
+    hasFault: new Uint8Array(n),
+  };
+  k.vmas.forEach((v, i) => {
+    const m = index.get(v.mapping) ?? -1;
+    if (m >= 0) mapped[m] = 1;
+    vmas.mapping[i] = m;
+    vmas.start[i] = v.start;
+    vmas.end[i] = v.end;
+    vmas.pgoff[i] = v.pgoff;
+    vmas.flags[i] = v.flags;
+    vmas.pageProt[i] = v.pageProt;
+    vmas.hasFault[i] = v.mapping.driver.fault !== null ? 1 : 0;
+  });
   return {
-    vmas: k.vmas.map((v) => ({
-      mapping: v.mapping.id,
-      start: v.start,
-      end: v.end,
-      pages: (v.end - v.start) / PAGE_SIZE,
-      pgoff: v.pgoff,
-      flags: FLAG_NAMES.filter(([, bit]) => (v.flags & bit) !== 0).map(([n]) => n),
-      pageProt: `0x${(v.pageProt & 0xfff).toString(16).padStart(3, '0')}${(v.pageProt & _PAGE_NX) !== 0 ? ' | NX' : ''}`,
-      hasFault: v.mapping.driver.fault !== null,
-    })),
-    mappings: [...k.mappings.values()].map((m) => ({
-      id: m.id,
-      start: m.start,
-      pages: m.pages,
-      mapped: k.vmas.some((v) => v.mapping === m),
-    })),
     mmapBase: MMAP_BASE,
     taskSize: TASK_SIZE,
+    mappings: {
+      ids: maps.map((m) => m.id),
+      start: Float64Array.from(maps, (m) => m.start ?? Number.NaN),
+      pages: Float64Array.from(maps, (m) => m.pages),
+      mapped,
+    },
+    vmas,
   };
+}
+
+/** A mapping's start address from an address-space view, or null (no such mapping, or its mmap failed). */
+export function mappingStart(d: AddressSpaceData, id: string | null): number | null {
+  const i = id === null ? -1 : d.mappings.ids.indexOf(id);
+  const start = i >= 0 ? (d.mappings.start[i] as number) : Number.NaN;
+  return Number.isNaN(start) ? null : start;
 }
 
 /** PTE bits a view decodes, by name. */

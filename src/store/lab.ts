@@ -3,6 +3,7 @@
 // back from the worker is stored; nothing here runs the engine.
 import { create } from 'zustand';
 import type { TracePage } from '../engine/traceView.ts';
+import { mappingStart } from '../engine/view.ts';
 import type { StepDifference } from '../scenario/run.ts';
 import type { LoadResult, StepView } from '../worker/api.ts';
 import { engine } from '../worker/client.ts';
@@ -136,8 +137,8 @@ export const useLab = create<LabState>()((set, get) => {
     if (!loaded) return;
     const seq = ++viewSeq;
     const mapping = selection.mapping;
-    const start =
-      mapping === null ? null : (get().view?.addressSpace.mappings.find((m) => m.id === mapping)?.start ?? null);
+    const space = get().view?.addressSpace;
+    const start = space ? mappingStart(space, mapping) : null;
     try {
       const view = await api().view({
         cursor,
@@ -153,8 +154,8 @@ export const useLab = create<LabState>()((set, get) => {
       if (cursor === 0) set({ trace: null });
       else if (t?.summary.step !== cursor - 1) await fetchTrace(cursor - 1, get().decisionsOnly, false);
       // The mapping's address is known only from a view: ask again once it is.
-      const m = view.addressSpace.mappings.find((x) => x.id === mapping);
-      if (start === null && m?.start != null && selection.page !== null) await refresh();
+      if (start === null && mappingStart(view.addressSpace, mapping) !== null && selection.page !== null)
+        await refresh();
     } catch (e) {
       // A stopped worker is recovered from (the client told the listener); anything else is a bug.
       if (isStopped(e)) return;

@@ -2,7 +2,7 @@
 // worker entry and the client import these types; neither imports the other.
 import type { Changes } from '../engine/changes.ts';
 import type { TracePage } from '../engine/traceView.ts';
-import type { AddressSpaceView, PhysicalView, PteRuns, StructPageView, WalkView } from '../engine/view.ts';
+import type { AddressSpaceData, PhysicalView, PteRuns, StructPageView, WalkView } from '../engine/view.ts';
 import type { StepResult } from '../scenario/results.ts';
 import type { compareProfiles, simulate } from '../scenario/run.ts';
 
@@ -27,7 +27,7 @@ export interface ViewRequest {
  */
 export interface StepView {
   cursor: number;
-  addressSpace: AddressSpaceView;
+  addressSpace: AddressSpaceData;
   ptes: PteRuns;
   walk: WalkView | null;
   physical: PhysicalView;

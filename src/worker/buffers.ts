@@ -1,10 +1,15 @@
 // The buffers of a step view's bulk data: what the worker transfers with it.
 import type { StepView } from './api.ts';
 
+const typed = (o: object): ArrayBufferView[] =>
+  Object.values(o).filter((x): x is ArrayBufferView => ArrayBuffer.isView(x));
+
 export function viewBuffers(v: StepView): ArrayBuffer[] {
-  const arrays: ArrayBufferView[] = [
-    ...Object.values(v.ptes).filter(ArrayBuffer.isView),
-    ...Object.values(v.physical.runs).filter(ArrayBuffer.isView),
+  const arrays = [
+    ...typed(v.addressSpace.vmas),
+    ...typed(v.addressSpace.mappings),
+    ...typed(v.ptes),
+    ...typed(v.physical.runs),
     v.changes.ptes,
     v.changes.frames,
   ];

@@ -19,7 +19,7 @@ describe('AddressSpace', () => {
     const calls = connectLab(scenario(DEFAULT_STEPS), { selection: { mapping: 'x' } });
     render(<AddressSpace />);
     const vma = await screen.findByTestId('vma-m');
-    const start = useLab.getState().view?.addressSpace.vmas[0]?.start as number;
+    const start = useLab.getState().view?.addressSpace.vmas.start[0] as number;
     expect(vma.getAttribute('data-start')).toBe(`0x${start.toString(16)}`);
     expect(vma.getAttribute('data-end')).toBe(`0x${(start + 2 * 4096).toString(16)}`);
     expect(vma.getAttribute('data-flags')?.split(' ')).toContain('VM_MIXEDMAP');

@@ -1,13 +1,13 @@
 // The user address space as a strip: VMAs to scale around mmap_base, the gaps
 // between them, their mapping ids, ranges, sizes and decoded vm_flags.
 import { useEffect, useMemo, useRef } from 'react';
-import type { AddressSpaceView, VmaView } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
 import { useElementSize } from '../pte-map/useElementSize.ts';
 import '../physical/palette.ts';
 import './AddressSpace.css';
 import { formatSize, hex, plural, VM_MNEMONICS, vmMnemonic } from './format.ts';
 import { layoutStrip } from './layout.ts';
+import { type AddressSpaceView, useAddressSpace, type VmaView } from './space.ts';
 import { createStripView } from './stripView.ts';
 
 const NO_IDS: string[] = [];
@@ -29,7 +29,7 @@ function rowsOf(space: AddressSpaceView): Row[] {
 }
 
 export function AddressSpace() {
-  const space = useLab((s) => s.view?.addressSpace ?? null);
+  const space = useAddressSpace();
   const selected = useLab((s) => s.selection.mapping);
   const select = useLab((s) => s.select);
   // Mappings whose VMAs the step that led to the cursor made, changed or removed.

@@ -1,8 +1,9 @@
 // The address-space strip's scale: linear over the region around the VMAs
 // (lowest VMA start minus a margin, up to mmap_base), piecewise so that a
 // 2-page VMA next to a 1 GiB one stays visible. Pure.
-import type { AddressSpaceView, VmaView } from '../../engine/view.ts';
+
 import { PAGE_SIZE } from './format.ts';
+import type { AddressSpaceView, VmaView } from './space.ts';
 
 export type Segment =
   | { kind: 'below'; start: number; end: number; x: number; w: number }

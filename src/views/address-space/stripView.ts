@@ -1,8 +1,8 @@
 // d3 owns the strip's marks inside the <svg> React renders empty.
 import { select } from 'd3';
-import type { VmaView } from '../../engine/view.ts';
 import { formatSize, hex, plural, vmMnemonic } from './format.ts';
 import type { Segment, StripLayout } from './layout.ts';
+import type { VmaView } from './space.ts';
 
 export interface StripData {
   layout: StripLayout;

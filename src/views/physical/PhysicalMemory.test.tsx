@@ -46,7 +46,7 @@ describe('PhysicalMemory', () => {
     expect(sp.textContent).toContain('p[0]');
     expect(screen.getByTestId('struct-page-mapped').dataset.count).toBe('1');
     // Following the user address selects that page of the mapping.
-    const start = useLab.getState().view?.addressSpace.vmas[0]?.start as number;
+    const start = useLab.getState().view?.addressSpace.vmas.start[0] as number;
     fireEvent.click(screen.getByRole('button', { name: `0x${start.toString(16)}` }));
     expect(calls.select.at(-1)).toEqual({ mapping: 'm', page: 0, pfn: Number(p.dataset.pfn) });
   });

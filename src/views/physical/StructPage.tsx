@@ -1,8 +1,9 @@
 // The selected frame's struct page: counts, flags, compound state, which
 // allocation page it is, the slab objects on it and the user addresses mapping it.
-import type { AddressSpaceView, StructPageView } from '../../engine/view.ts';
+import type { StructPageView } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
 import { allocPage, hex, PAGE_SIZE } from '../address-space/format.ts';
+import { type AddressSpaceView, useAddressSpace } from '../address-space/space.ts';
 import { OWNER_TEXT } from './grid.ts';
 
 function whereMapped(space: AddressSpaceView | null, addr: number): { mapping: string; page: number } | null {
@@ -23,7 +24,7 @@ export function StructPage({
   /** The step that led to the cursor changed this frame's struct page. */
   changed?: boolean;
 }) {
-  const space = useLab((s) => s.view?.addressSpace ?? null);
+  const space = useAddressSpace();
   const select = useLab((s) => s.select);
   if (pfn === null) {
     return (

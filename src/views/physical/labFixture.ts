@@ -1,6 +1,7 @@
 // For component tests only: the store wired to the real engine run in-process
 // (createLab), so a click goes through select → view exactly as the worker
 // would answer it. Nothing is mocked but layout (happy-dom has none).
+import { mappingStart } from '../../engine/view.ts';
 import type { Selection } from '../../store/lab.ts';
 import { useLab } from '../../store/lab.ts';
 import { createLab } from '../../worker/lab.ts';
@@ -28,7 +29,7 @@ export function connectLab(
     const s = useLab.getState();
     const { mapping, page, pfn } = s.selection;
     const probe = lab.view({ cursor: s.cursor, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null });
-    const start = probe.addressSpace.mappings.find((m) => m.id === mapping)?.start ?? null;
+    const start = mappingStart(probe.addressSpace, mapping);
     const view = lab.view({
       cursor: s.cursor,
       mapping,

@@ -6,6 +6,7 @@ import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useS
 import { NO_RANGES, rangesHas, rangesOverlap, rangesSize } from '../../engine/ranges.ts';
 import { useLab } from '../../store/lab.ts';
 import { allocPage, hex, PAGE_SIZE, plural, pteBitText, yesNo } from '../address-space/format.ts';
+import { useAddressSpace } from '../address-space/space.ts';
 import { allocVar, useCanvasView } from '../physical/palette.ts';
 import './PteMap.css';
 import { createPteMapView } from './canvasView.ts';
@@ -43,7 +44,7 @@ export function PteMap() {
   const insertStep = useLab((s) => s.insertStep);
 
   const mappingId = selection.mapping;
-  const mapping = view?.addressSpace.mappings.find((m) => m.id === mappingId) ?? null;
+  const mapping = useAddressSpace()?.mappings.find((m) => m.id === mappingId) ?? null;
   const pages = mapping?.pages ?? 0;
   const lo = -1;
   const hi = pages + 1;
