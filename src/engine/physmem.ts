@@ -24,119 +24,118 @@ const CHUNK_SHIFT = 12;
 const CHUNK = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK - 1;
 
-// Chunks never written share these zeroed arrays (reads see a free, zeroed
-// struct page); the first write to a chunk gives it its own arrays, all fields
-// at once. One array of chunks per field keeps a field access to two loads.
-const ZERO_I32 = new Int32Array(CHUNK);
-const ZERO_U8 = new Uint8Array(CHUNK);
-/** refcount, mapcount, head, ownerIndex, pfnmaps as Int32; flags, owner as Uint8. */
-const CHUNK_BYTES_PER_FRAME = 5 * 4 + 2 * 1;
+// The hot struct page fields of a frame sit side by side in one Int32Array per
+// chunk (one cache line per page, as C's struct page): _refcount, page_mapcount(),
+// compound_head pfn + 1 (0: not a tail), flags | owner << 8: word (offset << 2) | field.
+const STRIDE = 4;
+const HD = 2;
+const FO = 3;
+const FLAGS_MASK = 0xff;
+// Chunks never written share zeroed arrays (reads see a free, zeroed struct
+// page). A chunk gets its own hot array on its first write; the cold fields
+// (ownerIndex, pfnmaps) get theirs on their first non-zero value.
+const ZERO_HOT = new Int32Array(CHUNK * STRIDE);
+const ZERO_COLD = new Int32Array(CHUNK);
 
 /** The struct page array (mem_map). Frames never written read as free and zeroed. */
 export class MemMap {
   readonly nframes: number;
-  /** _refcount. */
-  private rc: Int32Array[];
-  /** _mapcount + 1, i.e. page_mapcount() of a PTE-mapped page. */
-  private mc: Int32Array[];
-  private fl: Uint8Array[];
-  /** compound_head pfn + 1 for tail pages, else 0. */
-  private hd: Int32Array[];
-  private ow: Uint8Array[];
+  private hot: Int32Array[];
+  /** The owner's index (allocation slot, kmem cache). */
   private owi: Int32Array[];
   /** Special PTEs that point at the frame (no reference held). */
   private pm: Int32Array[];
 
   constructor(nframes: number, from?: MemMap) {
     this.nframes = nframes;
-    const copy = <T extends Int32Array | Uint8Array>(a: T[]): T[] =>
-      a.map((c) => (c === ZERO_I32 || c === ZERO_U8 ? c : (c.slice() as T)));
+    const copy = (a: Int32Array[]): Int32Array[] => a.map((c) => (c === ZERO_HOT || c === ZERO_COLD ? c : c.slice()));
     if (from) {
-      this.rc = copy(from.rc);
-      this.mc = copy(from.mc);
-      this.fl = copy(from.fl);
-      this.hd = copy(from.hd);
-      this.ow = copy(from.ow);
+      this.hot = copy(from.hot);
       this.owi = copy(from.owi);
       this.pm = copy(from.pm);
       return;
     }
     const n = Math.ceil(nframes / CHUNK);
-    const i32 = (): Int32Array[] => new Array<Int32Array>(n).fill(ZERO_I32);
-    const u8 = (): Uint8Array[] => new Array<Uint8Array>(n).fill(ZERO_U8);
-    this.rc = i32();
-    this.mc = i32();
-    this.fl = u8();
-    this.hd = i32();
-    this.ow = u8();
-    this.owi = i32();
-    this.pm = i32();
+    this.hot = new Array<Int32Array>(n).fill(ZERO_HOT);
+    this.owi = new Array<Int32Array>(n).fill(ZERO_COLD);
+    this.pm = new Array<Int32Array>(n).fill(ZERO_COLD);
   }
 
   clone(): MemMap {
     return new MemMap(this.nframes, this);
   }
 
-  /** Give chunk i its own arrays before its first write. */
-  private materialize(i: number): void {
-    this.rc[i] = new Int32Array(CHUNK);
-    this.mc[i] = new Int32Array(CHUNK);
-    this.fl[i] = new Uint8Array(CHUNK);
-    this.hd[i] = new Int32Array(CHUNK);
-    this.ow[i] = new Uint8Array(CHUNK);
-    this.owi[i] = new Int32Array(CHUNK);
-    this.pm[i] = new Int32Array(CHUNK);
+  /** The hot array of pfn's chunk, its own from the first write on. */
+  private own(pfn: number): Int32Array {
+    const c = this.hot[pfn >>> CHUNK_SHIFT] as Int32Array;
+    return c !== ZERO_HOT ? c : this.materialize(pfn >>> CHUNK_SHIFT);
+  }
+
+  private materialize(i: number): Int32Array {
+    const c = new Int32Array(CHUNK * STRIDE);
+    this.hot[i] = c;
+    return c;
   }
 
   private written(i: number): boolean {
-    return this.rc[i] !== ZERO_I32;
+    return this.hot[i] !== ZERO_HOT;
   }
 
+  /** Write a cold field: a zero into a never-written chunk changes nothing. */
+  private setCold(cold: Int32Array[], pfn: number, v: number): void {
+    const i = pfn >>> CHUNK_SHIFT;
+    let c = cold[i] as Int32Array;
+    if (c === ZERO_COLD) {
+      if (v === 0) return;
+      c = new Int32Array(CHUNK);
+      cold[i] = c;
+    }
+    c[pfn & CHUNK_MASK] = v;
+  }
+
+  // The hot accessors spell the layout in literals (chunk pfn >>> 12, word
+  // ((pfn & 4095) << 2) + field, MC 1, HD 2, FO 3): V8 inlines by bytecode size, and
+  // each use of a module constant adds a load and a hole check to it.
   refcount(pfn: number): number {
-    return (this.rc[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
+    return (this.hot[pfn >>> 12] as Int32Array)[(pfn & 4095) << 2] as number;
   }
   setRefcount(pfn: number, v: number): void {
-    const i = pfn >>> CHUNK_SHIFT;
-    if (!this.written(i)) this.materialize(i);
-    (this.rc[i] as Int32Array)[pfn & CHUNK_MASK] = v;
+    this.own(pfn)[(pfn & 4095) << 2] = v;
   }
+  /** _mapcount + 1, i.e. page_mapcount() of a PTE-mapped page. */
   mapcount(pfn: number): number {
-    return (this.mc[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
+    return (this.hot[pfn >>> 12] as Int32Array)[((pfn & 4095) << 2) + 1] as number;
   }
   setMapcount(pfn: number, v: number): void {
-    const i = pfn >>> CHUNK_SHIFT;
-    if (!this.written(i)) this.materialize(i);
-    (this.mc[i] as Int32Array)[pfn & CHUNK_MASK] = v;
+    this.own(pfn)[((pfn & 4095) << 2) + 1] = v;
   }
   flags(pfn: number): number {
-    return (this.fl[pfn >>> CHUNK_SHIFT] as Uint8Array)[pfn & CHUNK_MASK] as number;
+    return ((this.hot[pfn >>> 12] as Int32Array)[((pfn & 4095) << 2) + 3] as number) & 0xff;
   }
   setFlags(pfn: number, v: number): void {
-    const i = pfn >>> CHUNK_SHIFT;
-    if (!this.written(i)) this.materialize(i);
-    (this.fl[i] as Uint8Array)[pfn & CHUNK_MASK] = v;
+    const c = this.own(pfn);
+    const j = ((pfn & CHUNK_MASK) << 2) | FO;
+    c[j] = ((c[j] as number) & ~FLAGS_MASK) | (v & FLAGS_MASK);
   }
   /** compound_head(): the head's pfn for a tail page, else the page itself. */
   compoundHead(pfn: number): number {
-    const h = (this.hd[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
+    const h = (this.hot[pfn >>> 12] as Int32Array)[((pfn & 4095) << 2) + 2] as number;
     return h === 0 ? pfn : h - 1;
   }
   setCompoundHead(pfn: number, head: number): void {
-    const i = pfn >>> CHUNK_SHIFT;
-    if (!this.written(i)) this.materialize(i);
-    (this.hd[i] as Int32Array)[pfn & CHUNK_MASK] = head < 0 ? 0 : head + 1;
+    this.own(pfn)[((pfn & CHUNK_MASK) << 2) | HD] = head < 0 ? 0 : head + 1;
   }
   owner(pfn: number): number {
-    return (this.ow[pfn >>> CHUNK_SHIFT] as Uint8Array)[pfn & CHUNK_MASK] as number;
+    return ((this.hot[pfn >>> CHUNK_SHIFT] as Int32Array)[((pfn & CHUNK_MASK) << 2) | FO] as number) >>> 8;
   }
   ownerIndex(pfn: number): number {
     return (this.owi[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   setOwner(pfn: number, owner: number, index: number): void {
-    const i = pfn >>> CHUNK_SHIFT;
-    if (!this.written(i)) this.materialize(i);
-    (this.ow[i] as Uint8Array)[pfn & CHUNK_MASK] = owner;
-    (this.owi[i] as Int32Array)[pfn & CHUNK_MASK] = index;
+    const c = this.own(pfn);
+    const j = ((pfn & CHUNK_MASK) << 2) | FO;
+    c[j] = ((c[j] as number) & FLAGS_MASK) | ((owner & 0xff) << 8);
+    this.setCold(this.owi, pfn, index);
   }
 
   /** Special (pfn) PTEs that point at the frame: they hold no reference. */
@@ -144,15 +143,13 @@ export class MemMap {
     return (this.pm[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   addPfnmaps(pfn: number, d: number): void {
-    const i = pfn >>> CHUNK_SHIFT;
-    if (!this.written(i)) this.materialize(i);
-    const c = this.pm[i] as Int32Array;
-    c[pfn & CHUNK_MASK] = (c[pfn & CHUNK_MASK] as number) + d;
+    this.own(pfn);
+    this.setCold(this.pm, pfn, this.pfnmaps(pfn) + d);
   }
 
   /** Visit every frame whose struct page was ever written. */
   forEachWritten(fn: (pfn: number) => void): void {
-    for (let i = 0; i < this.rc.length; i++) {
+    for (let i = 0; i < this.hot.length; i++) {
       if (!this.written(i)) continue;
       const end = Math.min(this.nframes, (i + 1) * CHUNK);
       for (let pfn = i * CHUNK; pfn < end; pfn++) fn(pfn);
@@ -170,13 +167,12 @@ export class MemMap {
 
   /** Bytes held by the struct page chunks (for memory figures). */
   byteSize(): number {
-    return this.chunkCount() * CHUNK * CHUNK_BYTES_PER_FRAME;
-  }
-
-  /** Number of chunks holding frames that were ever written (for memory figures). */
-  chunkCount(): number {
     let n = 0;
-    for (let i = 0; i < this.rc.length; i++) if (this.written(i)) n++;
+    for (let i = 0; i < this.hot.length; i++) {
+      if (this.written(i)) n += ZERO_HOT.byteLength;
+      if (this.owi[i] !== ZERO_COLD) n += ZERO_COLD.byteLength;
+      if (this.pm[i] !== ZERO_COLD) n += ZERO_COLD.byteLength;
+    }
     return n;
   }
 }
