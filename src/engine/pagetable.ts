@@ -9,22 +9,35 @@ export const LEVEL_PUD = 3;
 export const LEVEL_PGD = 4;
 export const LEVEL_NAMES = ['', 'PTE', 'PMD', 'PUD', 'PGD'] as const;
 
-/** Bytes one entry of a level maps: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
-const ENTRY_SPAN = [0, 2 ** 12, 2 ** 21, 2 ** 30, 2 ** 39];
+/** One over the bytes an entry of a level maps (4 KiB, 2 MiB, 1 GiB, 512 GiB): multiplying by a power of two is exact, and cheaper than dividing. */
+const PTE_SCALE = 2 ** -12;
+const PMD_SCALE = 2 ** -21;
+const PUD_SCALE = 2 ** -30;
+const PGD_SCALE = 2 ** -39;
+const ENTRY_SCALE = [0, PTE_SCALE, PMD_SCALE, PUD_SCALE, PGD_SCALE];
 
 /** Index of addr in the table of a level: bits 47-39, 38-30, 29-21, 20-12. */
 export function levelIndex(addr: number, level: number): number {
-  const q = addr / (ENTRY_SPAN[level] as number);
+  return indexAt(addr, ENTRY_SCALE[level] as number);
+}
+
+/** The table index of addr for an entry span of 1 / scale bytes. */
+function indexAt(addr: number, scale: number): number {
+  const q = addr * scale;
   // Addresses pass 2^32: `& 511` keeps the low bits of the integer part without a
   // floating-point modulo (ToInt32 is exact below 2^53); negative ones keep floor/%.
   return addr >= 0 ? q & (PTRS_PER_TABLE - 1) : Math.floor(q) % PTRS_PER_TABLE;
 }
 
+/** Entry i of the flat tables is words 2i (pfn or child) and 2i + 1 (flags) of one array: a PTE is one cache line, as in C. */
+const ENTRY_WORDS = 2;
+
 export class PageTables {
-  /** For upper levels: child slot + 1 (0 = none). For PTE tables: the pfn. */
-  private pfnOrChild: Int32Array;
-  /** PTE flag word (bits 0-11, NX as bit 31). Unused for upper levels. */
-  private pteFlags: Uint32Array;
+  /**
+   * Per entry: for upper levels child slot + 1 (0 = none); for PTEs the pfn,
+   * then the PTE flag word (bits 0-11, NX as bit 31; unused for upper levels).
+   */
+  private ent: Int32Array;
   /** Per slot: its level (0 = free slot), its frame, entries in use. */
   private level: Uint8Array;
   private frame: Int32Array;
@@ -41,8 +54,7 @@ export class PageTables {
 
   constructor(pgdFrame: number, from?: PageTables) {
     if (from) {
-      this.pfnOrChild = from.pfnOrChild.slice();
-      this.pteFlags = from.pteFlags.slice();
+      this.ent = from.ent.slice();
       this.level = from.level.slice();
       this.frame = from.frame.slice();
       this.used = from.used.slice();
@@ -51,8 +63,7 @@ export class PageTables {
       return;
     }
     const cap = 8;
-    this.pfnOrChild = new Int32Array(cap * PTRS_PER_TABLE);
-    this.pteFlags = new Uint32Array(cap * PTRS_PER_TABLE);
+    this.ent = new Int32Array(cap * PTRS_PER_TABLE * ENTRY_WORDS);
     this.level = new Uint8Array(cap);
     this.frame = new Int32Array(cap);
     this.used = new Int32Array(cap);
@@ -69,12 +80,9 @@ export class PageTables {
   private grow(): void {
     // 1.5x: a 1 GiB mapping's 515 tables fit in 681 slots (2.7 MiB) instead of 1024.
     const cap = Math.ceil(this.level.length * 1.5);
-    const n = new Int32Array(cap * PTRS_PER_TABLE);
-    n.set(this.pfnOrChild);
-    this.pfnOrChild = n;
-    const f = new Uint32Array(cap * PTRS_PER_TABLE);
-    f.set(this.pteFlags);
-    this.pteFlags = f;
+    const e = new Int32Array(cap * PTRS_PER_TABLE * ENTRY_WORDS);
+    e.set(this.ent);
+    this.ent = e;
     const l = new Uint8Array(cap);
     l.set(this.level);
     this.level = l;
@@ -89,7 +97,7 @@ export class PageTables {
   /** The child table slot for addr below `slot`, or -1. */
   child(slot: number, addr: number): number {
     const lvl = this.level[slot] as number;
-    return (this.pfnOrChild[slot * PTRS_PER_TABLE + levelIndex(addr, lvl)] as number) - 1;
+    return (this.ent[(slot * PTRS_PER_TABLE + levelIndex(addr, lvl)) * ENTRY_WORDS] as number) - 1;
   }
 
   /** Link a new table of level `lvl` backed by `frame` under `parent` for addr. */
@@ -99,14 +107,13 @@ export class PageTables {
       if (this.nslots === this.level.length) this.grow();
       slot = this.nslots++;
     }
-    const base = slot * PTRS_PER_TABLE;
-    this.pfnOrChild.fill(0, base, base + PTRS_PER_TABLE);
-    this.pteFlags.fill(0, base, base + PTRS_PER_TABLE);
+    const base = slot * PTRS_PER_TABLE * ENTRY_WORDS;
+    this.ent.fill(0, base, base + PTRS_PER_TABLE * ENTRY_WORDS);
     this.level[slot] = lvl;
     this.frame[slot] = frame;
     this.used[slot] = 0;
     const plvl = this.level[parent] as number;
-    this.pfnOrChild[parent * PTRS_PER_TABLE + levelIndex(addr, plvl)] = slot + 1;
+    this.ent[(parent * PTRS_PER_TABLE + levelIndex(addr, plvl)) * ENTRY_WORDS] = slot + 1;
     this.used[parent] = (this.used[parent] as number) + 1;
     return slot;
   }
@@ -114,9 +121,9 @@ export class PageTables {
   /** Unlink the child table of `parent` at addr; returns its slot (caller frees its frame). */
   uninstall(parent: number, addr: number): number {
     const plvl = this.level[parent] as number;
-    const i = parent * PTRS_PER_TABLE + levelIndex(addr, plvl);
-    const slot = (this.pfnOrChild[i] as number) - 1;
-    this.pfnOrChild[i] = 0;
+    const i = (parent * PTRS_PER_TABLE + levelIndex(addr, plvl)) * ENTRY_WORDS;
+    const slot = (this.ent[i] as number) - 1;
+    this.ent[i] = 0;
     this.used[parent] = (this.used[parent] as number) - 1;
     this.level[slot] = 0;
     this.freeSlots.push(slot);
@@ -125,13 +132,18 @@ export class PageTables {
     return slot;
   }
 
+  /** The child slot in entry i of an upper-level table, or -1. */
+  private entryChild(i: number): number {
+    return (this.ent[i * ENTRY_WORDS] as number) - 1;
+  }
+
   /** The tables below `slot` (deepest first): what freeing `slot` cuts off. */
   descendants(slot: number): number[] {
     const out: number[] = [];
     const visit = (t: number): void => {
       if (this.level[t] === LEVEL_PTE) return;
       for (let i = 0; i < PTRS_PER_TABLE; i++) {
-        const child = (this.pfnOrChild[t * PTRS_PER_TABLE + i] as number) - 1;
+        const child = this.entryChild(t * PTRS_PER_TABLE + i);
         if (child < 0) continue;
         visit(child);
         out.push(child);
@@ -158,10 +170,10 @@ export class PageTables {
 
   /** The PMD table slot for addr, or -1 (a pure read). */
   pmdTable(addr: number): number {
-    const key = Math.floor(addr / (ENTRY_SPAN[LEVEL_PUD] as number));
+    const key = Math.floor(addr * PUD_SCALE);
     if (key === this.pmdKey) return this.pmdSlot;
-    const pud = this.child(this.pgd, addr);
-    const pmd = pud < 0 ? -1 : this.child(pud, addr);
+    const pud = this.entryChild(this.pgd * PTRS_PER_TABLE + indexAt(addr, PGD_SCALE));
+    const pmd = pud < 0 ? -1 : this.entryChild(pud * PTRS_PER_TABLE + indexAt(addr, PUD_SCALE));
     if (pmd >= 0) {
       this.pmdKey = key;
       this.pmdSlot = pmd;
@@ -171,10 +183,10 @@ export class PageTables {
 
   /** The PTE table slot for addr, or -1 (a pure read: allocates nothing). */
   pteTable(addr: number): number {
-    const key = Math.floor(addr / (ENTRY_SPAN[LEVEL_PMD] as number));
+    const key = Math.floor(addr * PMD_SCALE);
     if (key === this.pteKey) return this.pteSlot;
     const pmd = this.pmdTable(addr);
-    const pte = pmd < 0 ? -1 : this.child(pmd, addr);
+    const pte = pmd < 0 ? -1 : this.entryChild(pmd * PTRS_PER_TABLE + indexAt(addr, PMD_SCALE));
     if (pte >= 0) {
       this.pteKey = key;
       this.pteSlot = pte;
@@ -184,7 +196,7 @@ export class PageTables {
 
   /** The handle of addr's entry in PTE table `table`: table * 512 + index. */
   pteIndex(table: number, addr: number): number {
-    return table * PTRS_PER_TABLE + levelIndex(addr, LEVEL_PTE);
+    return table * PTRS_PER_TABLE + indexAt(addr, PTE_SCALE);
   }
 
   /** The table a PTE handle belongs to. */
@@ -194,35 +206,35 @@ export class PageTables {
 
   /** pte_none(): no bits at all. */
   pteNone(i: number): boolean {
-    return this.pteFlags[i] === 0 && this.pfnOrChild[i] === 0;
+    return this.ent[i * ENTRY_WORDS + 1] === 0 && this.ent[i * ENTRY_WORDS] === 0;
   }
   /** pte_present(): P, or PROTNONE (a PROT_NONE mapping still maps the page). */
   ptePresent(i: number): boolean {
-    return ((this.pteFlags[i] as number) & (_PAGE_PRESENT | _PAGE_PROTNONE)) !== 0;
+    return ((this.ent[i * ENTRY_WORDS + 1] as number) & (_PAGE_PRESENT | _PAGE_PROTNONE)) !== 0;
   }
   pteFlagsAt(i: number): number {
-    return this.pteFlags[i] as number;
+    return (this.ent[i * ENTRY_WORDS + 1] as number) >>> 0;
   }
   ptePfn(i: number): number {
-    return this.pfnOrChild[i] as number;
+    return this.ent[i * ENTRY_WORDS] as number;
   }
 
   setPte(i: number, pfn: number, flags: number): void {
     const table = this.tableOfPte(i);
     if (this.pteNone(i)) this.used[table] = (this.used[table] as number) + 1;
-    this.pfnOrChild[i] = pfn;
-    this.pteFlags[i] = flags >>> 0;
+    this.ent[i * ENTRY_WORDS] = pfn;
+    this.ent[i * ENTRY_WORDS + 1] = flags;
   }
 
   setPteFlags(i: number, flags: number): void {
-    this.pteFlags[i] = flags >>> 0;
+    this.ent[i * ENTRY_WORDS + 1] = flags;
   }
 
   clearPte(i: number): void {
     const table = this.tableOfPte(i);
     if (!this.pteNone(i)) this.used[table] = (this.used[table] as number) - 1;
-    this.pfnOrChild[i] = 0;
-    this.pteFlags[i] = 0;
+    this.ent[i * ENTRY_WORDS] = 0;
+    this.ent[i * ENTRY_WORDS + 1] = 0;
   }
 
   entriesUsed(slot: number): number {
@@ -236,7 +248,7 @@ export class PageTables {
       if (level === LEVEL_PTE) return;
       const span = 2 ** (12 + 9 * (level - 1));
       for (let i = 0; i < PTRS_PER_TABLE; i++) {
-        const child = (this.pfnOrChild[slot * PTRS_PER_TABLE + i] as number) - 1;
+        const child = this.entryChild(slot * PTRS_PER_TABLE + i);
         if (child >= 0) visit(child, level - 1, base + i * span);
       }
     };
@@ -249,20 +261,14 @@ export class PageTables {
       if (level !== LEVEL_PTE) return;
       for (let i = 0; i < PTRS_PER_TABLE; i++) {
         const e = slot * PTRS_PER_TABLE + i;
-        if (!this.pteNone(e)) fn(base + i * 4096, this.pfnOrChild[e] as number, this.pteFlags[e] as number);
+        if (!this.pteNone(e)) fn(base + i * 4096, this.ptePfn(e), this.pteFlagsAt(e));
       }
     });
   }
 
   /** Bytes held by the table arrays (for memory figures). */
   byteSize(): number {
-    return (
-      this.pfnOrChild.byteLength +
-      this.pteFlags.byteLength +
-      this.level.byteLength +
-      this.frame.byteLength +
-      this.used.byteLength
-    );
+    return this.ent.byteLength + this.level.byteLength + this.frame.byteLength + this.used.byteLength;
   }
 
   /** Page-table slots in use, for display and memory figures. */
