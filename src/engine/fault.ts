@@ -129,6 +129,16 @@ export function touch(
       }
     }
   }
+  return touchFaulting(k, addr, access, handlerFor);
+}
+
+/** The rest of a touch, out of line so that the walk above stays small enough to inline into callers. */
+function touchFaulting(
+  k: Kernel,
+  addr: number,
+  access: Access,
+  handlerFor: (vma: Vma) => FaultHandler | null,
+): TouchOutcome {
   const log = new TouchLog();
   const faults = log.faults;
   if (

@@ -26,7 +26,7 @@ import { allocPages, freeThePage, getPage, putPage } from './page_alloc.ts';
 import { LEVEL_NAMES, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
 import { OWNER_FREE, OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
 import { objectsOnPage } from './slab.ts';
-import { change, check, enter, hex } from './trace.ts';
+import { change, check, countChange, enter, hex } from './trace.ts';
 
 /** Which mmap lock the caller holds: f_op->mmap runs with it for write, ->fault for read. */
 export type LockHeld = 'write' | 'read';
@@ -131,24 +131,16 @@ function clearPte(k: Kernel, index: number): void {
 
 /** page_add_file_rmap(page, false): this struct page's own _mapcount + 1. */
 export function pageAddFileRmap(k: Kernel, pfn: number): void {
-  k.mem.setMapcount(pfn, k.mem.mapcount(pfn) + 1);
-  if (k.trace)
-    change(
-      k,
-      'page_add_file_rmap',
-      `page_mapcount(pfn ${hex(pfn)}) ${k.mem.mapcount(pfn) - 1} -> ${k.mem.mapcount(pfn)}`,
-    );
+  const mc = k.mem.mapcount(pfn);
+  k.mem.setMapcount(pfn, mc + 1);
+  if (k.trace) countChange(k, 'page_add_file_rmap', 'page_mapcount', pfn, mc, mc + 1);
 }
 
 /** page_remove_rmap(). */
 export function pageRemoveRmap(k: Kernel, pfn: number): void {
-  k.mem.setMapcount(pfn, k.mem.mapcount(pfn) - 1);
-  if (k.trace)
-    change(
-      k,
-      'page_remove_rmap',
-      `page_mapcount(pfn ${hex(pfn)}) ${k.mem.mapcount(pfn) + 1} -> ${k.mem.mapcount(pfn)}`,
-    );
+  const mc = k.mem.mapcount(pfn);
+  k.mem.setMapcount(pfn, mc - 1);
+  if (k.trace) countChange(k, 'page_remove_rmap', 'page_mapcount', pfn, mc, mc - 1);
 }
 
 /** vm_normal_page(): the page behind a PTE, or -1 for special (pfn) PTEs. */
@@ -279,13 +271,14 @@ function freePmdRange(
 export function validatePageBeforeInsert(k: Kernel, page: number): number {
   const fn = 'validate_page_before_insert';
   enter(k, fn);
+  const head = k.mem.compoundHead(page);
   if (
     k.profile.refcountCheckAfterMixedmap &&
-    check(k, fn, k.mem.pageCount(page) === 0, '!folio_ref_count(folio)', '-EINVAL')
+    check(k, fn, k.mem.refcount(head) === 0, '!folio_ref_count(folio)', '-EINVAL')
   ) {
     return -errno.EINVAL;
   }
-  const headFlags = k.mem.headFlags(page);
+  const headFlags = k.mem.flags(head);
   if (check(k, fn, (headFlags & PG_anon) !== 0, 'PageAnon(page)', '-EINVAL')) return -errno.EINVAL;
   if (k.profile.refusesSlabAndTypedPages) {
     if (check(k, fn, (headFlags & PG_slab) !== 0, 'PageSlab(page)', '-EINVAL')) return -errno.EINVAL;
@@ -302,17 +295,17 @@ export function insertPageIntoPteLocked(k: Kernel, vma: Vma, index: number, page
   getPage(k, page);
   pageAddFileRmap(k, page);
   k.pt.setPte(index, page, vma.pageProt);
-  if (k.trace) {
-    change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
-    const objects = objectsOnPage(k, page);
-    if (objects.length > 0) {
-      const list = objects
-        .map((o) => `${k.allocs[o.slot]?.id} (bytes ${o.offset}..${o.offset + o.size - 1})`)
-        .join(', ');
-      change(k, fn, `a slab page is mapped: the process sees the whole page, with the kmalloc objects ${list}`);
-    }
-  }
+  if (k.trace) tracePageMapped(k, fn, vma, page);
   return 0;
+}
+
+function tracePageMapped(k: Kernel, fn: string, vma: Vma, page: number): void {
+  change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
+  const objects = objectsOnPage(k, page);
+  if (objects.length > 0) {
+    const list = objects.map((o) => `${k.allocs[o.slot]?.id} (bytes ${o.offset}..${o.offset + o.size - 1})`).join(', ');
+    change(k, fn, `a slab page is mapped: the process sees the whole page, with the kmalloc objects ${list}`);
+  }
 }
 
 /** insert_page(). */

@@ -131,35 +131,28 @@ export class TraceBuffer {
 }
 
 export function enter(k: Kernel, fn: string): void {
-  if (k.trace !== null) recordEnter(k.trace, k.profile, fn);
+  if (k.trace !== null) recordEnter(k, fn);
 }
 
-function recordEnter(trace: TraceBuffer, profile: Profile, fn: string): void {
-  trace.push({ kind: 'enter', fn, src: sourceRef(profile, fn) });
+function recordEnter(k: Kernel, fn: string): void {
+  k.trace?.push({ kind: 'enter', fn, src: sourceRef(k.profile, fn) });
 }
 
 /** Record a check and return its condition; `outcome` is what follows when it holds. */
 export function check(k: Kernel, fn: string, cond: boolean, text: string, outcome: string): boolean {
-  if (k.trace !== null) recordCheck(k.trace, k.profile, fn, cond, text, outcome);
+  if (k.trace !== null) recordCheck(k, fn, cond, text, outcome);
   return cond;
 }
 
-function recordCheck(
-  trace: TraceBuffer,
-  profile: Profile,
-  fn: string,
-  cond: boolean,
-  text: string,
-  outcome: string,
-): void {
-  trace.push(
+function recordCheck(k: Kernel, fn: string, cond: boolean, text: string, outcome: string): void {
+  k.trace?.push(
     {
       kind: 'check',
       fn,
       check: text,
       taken: cond,
       outcome: cond ? outcome : 'passed',
-      src: sourceRef(profile, fn),
+      src: sourceRef(k.profile, fn),
     },
     cond,
   );
@@ -168,6 +161,11 @@ function recordCheck(
 /** Record a state change (callers test k.trace first, so the text is built only while tracing). */
 export function change(k: Kernel, fn: string, what: string): void {
   if (k.trace !== null) k.trace.push({ kind: 'change', fn, what, src: sourceRef(k.profile, fn) });
+}
+
+/** Record a counter of a struct page moving, e.g. "page_count(pfn 0x1000) 1 -> 2" (callers test k.trace first). */
+export function countChange(k: Kernel, fn: string, counter: string, pfn: number, from: number, to: number): void {
+  change(k, fn, `${counter}(pfn ${hex(pfn)}) ${from} -> ${to}`);
 }
 
 export function otherContext(k: Kernel, fn: string, context: 'fault' | 'mmap', what: string): void {
