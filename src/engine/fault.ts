@@ -47,7 +47,7 @@ import {
 import { findVma } from './mm.ts';
 import { allocPages, putPage } from './page_alloc.ts';
 import { OWNER_ANON, PG_anon, PG_dirty } from './physmem.ts';
-import { change, check, enter, hex } from './trace.ts';
+import { change, check, enter, hex, keeps } from './trace.ts';
 
 /** The driver's vm_operations_struct->fault, provided by the step runner. */
 export type FaultHandler = (
@@ -159,7 +159,7 @@ function touchFaulting(
       let f = k.pt.pteFlagsAt(pte) | _PAGE_ACCESSED;
       if (access === 'write') f |= _PAGE_DIRTY;
       k.pt.setPteFlags(pte, f);
-      if (k.trace) {
+      if (keeps(k)) {
         change(
           k,
           'cpu',
@@ -190,7 +190,7 @@ function doUserAddrFault(
 ): Omit<TouchOutcome, 'faults'> | null {
   const fn = 'do_user_addr_fault';
   enter(k, fn);
-  if (k.trace) change(k, fn, `#PF at ${hex(addr)}, error code ${hex(errorCode | X86_PF_USER)}`);
+  if (keeps(k)) change(k, fn, `#PF at ${hex(addr)}, error code ${hex(errorCode | X86_PF_USER)}`);
   // lock_mm_and_find_vma()
   const vma = findVma(k, addr);
   if (
@@ -211,10 +211,10 @@ function doUserAddrFault(
   if (check(k, fn, (fault & VM_FAULT_OOM) !== 0, 'fault & VM_FAULT_OOM', 'pagefault_out_of_memory()')) {
     enter(k, 'pagefault_out_of_memory');
     if (k.profile.faultOom === 'oom-kill') {
-      if (k.trace) change(k, 'pagefault_out_of_memory', 'out_of_memory(): the OOM killer kills the process (SIGKILL)');
+      if (keeps(k)) change(k, 'pagefault_out_of_memory', 'out_of_memory(): the OOM killer kills the process (SIGKILL)');
       return { signal: 'SIGKILL', code: null };
     }
-    if (k.trace) change(k, 'pagefault_out_of_memory', '"Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF"');
+    if (keeps(k)) change(k, 'pagefault_out_of_memory', '"Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF"');
     return null;
   }
   const hw = (fault & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) !== 0;
@@ -371,7 +371,7 @@ function doDoFault(
     return { ret: VM_FAULT_SIGBUS, page: -1 };
   }
   const pgoff = vma.pgoff + (address - vma.start) / PAGE_SIZE;
-  if (k.trace) change(k, '__do_fault', `vma->vm_ops->fault(vmf) with vmf->pgoff ${pgoff}`);
+  if (keeps(k)) change(k, '__do_fault', `vma->vm_ops->fault(vmf) with vmf->pgoff ${pgoff}`);
   const r = handler(vma, address, pgoff, write);
   log.faults.push(r.record);
   const passUp = (r.ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) !== 0;
@@ -428,7 +428,7 @@ function finishFault(
   }
   pageAddFileRmap(k, page);
   k.pt.setPte(index, page, entry);
-  if (k.trace) change(k, 'do_set_pte', `set_pte_at: PTE ${pteText(page, entry)}${cow ? ' (the private copy)' : ''}`);
+  if (keeps(k)) change(k, 'do_set_pte', `set_pte_at: PTE ${pteText(page, entry)}${cow ? ' (the private copy)' : ''}`);
   return 0;
 }
 
@@ -464,7 +464,7 @@ function doWpPage(k: Kernel, vma: Vma, index: number): number {
   if ((vma.flags & VM_WRITE) !== 0) entry |= _PAGE_RW;
   if ((flags & _PAGE_SPECIAL) !== 0) k.mem.addPfnmaps(k.pt.ptePfn(index), -1);
   k.pt.setPte(index, copy, entry & ~_PAGE_SPECIAL);
-  if (k.trace)
+  if (keeps(k))
     change(k, 'wp_page_copy', `set_pte_at: PTE ${pteText(copy, entry & ~_PAGE_SPECIAL)} (a private anonymous copy)`);
   if (old >= 0) {
     pageRemoveRmap(k, old);

@@ -26,7 +26,7 @@ import { allocPages, freeThePage, getPage, putPage } from './page_alloc.ts';
 import { LEVEL_NAMES, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD } from './pagetable.ts';
 import { OWNER_FREE, OWNER_PAGETABLE, PG_anon, PG_dirty, PG_slab, PG_table } from './physmem.ts';
 import { objectsOnPage } from './slab.ts';
-import { change, check, countChange, enter, hex } from './trace.ts';
+import { change, check, countChange, enter, hex, keeps } from './trace.ts';
 
 /** Which mmap lock the caller holds: f_op->mmap runs with it for write, ->fault for read. */
 export type LockHeld = 'write' | 'read';
@@ -79,7 +79,7 @@ function tableAlloc(k: Kernel, parent: number, addr: number, level: number, prea
   } else {
     frame = pageTablePageAlloc(k);
   }
-  if (k.trace)
+  if (keeps(k))
     change(k, TABLE_ALLOC_FN[level] as string, `${LEVEL_NAMES[level]} table allocated in frame ${hex(frame)}`);
   return k.pt.install(parent, addr, level, frame);
 }
@@ -114,7 +114,7 @@ export function lookupPte(k: Kernel, addr: number): number {
 /** set_pte_at(pte_mkspecial(pfn_pte(pfn, prot))): no reference, no mapcount. */
 function setSpecialPte(k: Kernel, index: number, pfn: number, prot: number): void {
   k.pt.setPte(index, pfn, prot | _PAGE_SPECIAL);
-  if (k.trace)
+  if (keeps(k))
     change(k, 'insert_pfn', `set_pte_at: special PTE ${pteText(pfn, prot | _PAGE_SPECIAL)}, no reference taken`);
   if (!pfnValid(k, pfn)) return;
   k.mem.addPfnmaps(pfn, 1);
@@ -133,14 +133,14 @@ function clearPte(k: Kernel, index: number): void {
 export function pageAddFileRmap(k: Kernel, pfn: number): void {
   const mc = k.mem.mapcount(pfn);
   k.mem.setMapcount(pfn, mc + 1);
-  if (k.trace) countChange(k, 'page_add_file_rmap', 'page_mapcount', pfn, mc, mc + 1);
+  if (keeps(k)) countChange(k, 'page_add_file_rmap', 'page_mapcount', pfn, mc, mc + 1);
 }
 
 /** page_remove_rmap(). */
 export function pageRemoveRmap(k: Kernel, pfn: number): void {
   const mc = k.mem.mapcount(pfn);
   k.mem.setMapcount(pfn, mc - 1);
-  if (k.trace) countChange(k, 'page_remove_rmap', 'page_mapcount', pfn, mc, mc - 1);
+  if (keeps(k)) countChange(k, 'page_remove_rmap', 'page_mapcount', pfn, mc, mc - 1);
 }
 
 /** vm_normal_page(): the page behind a PTE, or -1 for special (pfn) PTEs. */
@@ -165,7 +165,7 @@ export function zapPageRange(k: Kernel, start: number, end: number): void {
         if (k.pt.pteNone(i)) continue;
         const page = vmNormalPage(k, i);
         const dirty = (k.pt.pteFlagsAt(i) & _PAGE_DIRTY) !== 0;
-        if (k.trace)
+        if (keeps(k))
           change(k, 'zap_pte_range', `PTE at ${hex(a)} cleared (was ${pteText(k.pt.ptePfn(i), k.pt.pteFlagsAt(i))})`);
         clearPte(k, i);
         if (page < 0) continue;
@@ -300,7 +300,7 @@ export function insertPageIntoPteLocked(k: Kernel, vma: Vma, index: number, page
 }
 
 function tracePageMapped(k: Kernel, fn: string, vma: Vma, page: number): void {
-  change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
+  if (keeps(k)) change(k, fn, `set_pte_at: PTE ${pteText(page, vma.pageProt)} (mk_pte(page, vma->vm_page_prot))`);
   const objects = objectsOnPage(k, page);
   if (objects.length > 0) {
     const list = objects.map((o) => `${k.allocs[o.slot]?.id} (bytes ${o.offset}..${o.offset + o.size - 1})`).join(', ');
@@ -326,7 +326,7 @@ function setMixedmapOrBug(k: Kernel, fn: string, vma: Vma, lock: LockHeld): void
   BUG_ON(k, fn, lock === 'read', k.profile.mmapLockBugOn);
   BUG_ON(k, fn, (vma.flags & VM_PFNMAP) !== 0, 'vma->vm_flags & VM_PFNMAP');
   vma.flags |= VM_MIXEDMAP;
-  if (k.trace) change(k, fn, 'vma->vm_flags |= VM_MIXEDMAP (set before the page checks: it stays if they fail)');
+  if (keeps(k)) change(k, fn, 'vma->vm_flags |= VM_MIXEDMAP (set before the page checks: it stays if they fail)');
 }
 
 /** vm_insert_page() (and the seed proposal's vm_insert_kmem_page, line for line the same). */
@@ -364,7 +364,7 @@ export function vmfInsertPage(k: Kernel, vma: Vma, addr: number, page: number, l
   enter(k, 'vmf_insert_page');
   const err = vmInsertPage(k, vma, addr, page, lock);
   const ret = vmfInsertPageResult(err);
-  if (k.trace) change(k, 'vmf_insert_page', `vm_insert_page returned ${errnoText(err)}: ${VMF_INSERT_PAGE_RULE}`);
+  if (keeps(k)) change(k, 'vmf_insert_page', `vm_insert_page returned ${errnoText(err)}: ${VMF_INSERT_PAGE_RULE}`);
   return ret;
 }
 
@@ -470,10 +470,10 @@ export function remapPfnRange(k: Kernel, vma: Vma, addr: number, pfn: number, co
       return -errno.EINVAL;
     }
     vma.pgoff = pfn;
-    if (k.trace) change(k, fn, `vma->vm_pgoff = pfn (${hex(pfn)}): vm_normal_page() then tells COWed pages apart`);
+    if (keeps(k)) change(k, fn, `vma->vm_pgoff = pfn (${hex(pfn)}): vm_normal_page() then tells COWed pages apart`);
   }
   vma.flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
-  if (k.trace) change(k, fn, 'vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP');
+  if (keeps(k)) change(k, fn, 'vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP');
   BUG_ON(k, fn, addr >= end, 'addr >= end');
   for (let a = addr, p = pfn; a < end; a += PAGE_SIZE, p++) {
     const index = getLockedPte(k, a);

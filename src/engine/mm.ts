@@ -25,7 +25,7 @@ import {
 } from './constants.ts';
 import type { Kernel, Vma } from './kernel.ts';
 import { freePgdRange, zapPageRange } from './memory.ts';
-import { change, check, enter, hex } from './trace.ts';
+import { change, check, enter, hex, keeps } from './trace.ts';
 
 /** vm_get_page_prot(): x86 protection_map (§8.3) as a PTE flag word. */
 export function vmGetPageProt(flags: number): number {
@@ -135,7 +135,7 @@ export function doMmap(k: Kernel, req: MmapRequest): { addr: number; flags: numb
       flags &= ~(VM_MAYWRITE | VM_SHARED);
     }
   }
-  if (k.trace) change(k, fn, `VMA at ${hex(addr)}..${hex(addr + req.pages * PAGE_SIZE)}, vm_flags ${hex(flags)}`);
+  if (keeps(k)) change(k, fn, `VMA at ${hex(addr)}..${hex(addr + req.pages * PAGE_SIZE)}, vm_flags ${hex(flags)}`);
   // Both opens are readable (no -EACCES), /dev is not noexec, the driver has ->mmap.
   return { addr, flags };
 }

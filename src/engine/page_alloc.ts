@@ -2,7 +2,7 @@
 import { PAGE_ALLOC_COSTLY_ORDER } from './constants.ts';
 import { type Kernel, KernelDeath } from './kernel.ts';
 import { OWNER_FREE, PG_head, PG_tail } from './physmem.ts';
-import { change, countChange, enter, hex } from './trace.ts';
+import { change, countChange, enter, hex, keeps } from './trace.ts';
 
 /** The page allocator gave up: NULL for costly orders, else the OOM killer took the process. */
 function allocationFailed(order: number, noretry: boolean): -1 {
@@ -35,7 +35,7 @@ export function allocPages(
     k.mem.setOwner(pfn + i, owner, ownerIndex);
   }
   k.mem.setRefcount(pfn, 1);
-  if (k.trace)
+  if (keeps(k))
     change(
       k,
       '__alloc_pages',
@@ -66,7 +66,7 @@ export function freeThePage(k: Kernel, pfn: number, order: number): void {
   }
   k.compoundOrder.delete(pfn);
   k.buddy.free(pfn, order);
-  if (k.trace) change(k, 'free_the_page', `order-${order} block at pfn ${hex(pfn)} back to the buddy allocator`);
+  if (keeps(k)) change(k, 'free_the_page', `order-${order} block at pfn ${hex(pfn)} back to the buddy allocator`);
 }
 
 /** get_page(): +1 on the compound head (folio_get). */
@@ -76,7 +76,7 @@ export function getPage(k: Kernel, pfn: number): void {
   const rc = k.mem.refcount(head);
   if (rc === 0) k.useAfterFree = true;
   k.mem.setRefcount(head, rc + 1);
-  if (k.trace) countChange(k, 'get_page', 'page_count', head, rc, rc + 1);
+  if (keeps(k)) countChange(k, 'get_page', 'page_count', head, rc, rc + 1);
 }
 
 /** put_page(): -1 on the head; the last reference frees the whole folio. */
@@ -84,7 +84,7 @@ export function putPage(k: Kernel, pfn: number): void {
   const head = k.mem.compoundHead(pfn);
   const rc = k.mem.refcount(head) - 1;
   k.mem.setRefcount(head, rc);
-  if (k.trace) countChange(k, 'put_page', 'page_count', head, rc + 1, rc);
+  if (keeps(k)) countChange(k, 'put_page', 'page_count', head, rc + 1, rc);
   if (rc === 0) freeThePage(k, head, k.compoundOrder.get(head) ?? 0);
 }
 
@@ -98,7 +98,7 @@ export function freePages(k: Kernel, pfn: number, order: number): void {
   const isHead = (k.mem.flags(pfn) & PG_head) !== 0;
   const rc = k.mem.refcount(pfn) - 1;
   k.mem.setRefcount(pfn, rc);
-  if (k.trace) countChange(k, '__free_pages', 'page_count', pfn, rc + 1, rc);
+  if (keeps(k)) countChange(k, '__free_pages', 'page_count', pfn, rc + 1, rc);
   if (rc === 0) {
     freeThePage(k, pfn, order);
   } else if (!isHead && k.profile.freePagesFreesTails) {

@@ -43,7 +43,7 @@ import {
 import { doMmap, doMunmap, insertVma, madviseDontneed, unmapRegion, vmGetPageProt } from './mm.ts';
 import { getPage } from './page_alloc.ts';
 import { PG_anon, PG_buddy, PG_head, PG_reserved, PG_slab, PG_tail } from './physmem.ts';
-import { change, check, enter, MAX_TRACE_EVENTS, otherContext, TraceBuffer, type TraceEvent } from './trace.ts';
+import { change, check, enter, keeps, MAX_TRACE_EVENTS, otherContext, TraceBuffer, type TraceEvent } from './trace.ts';
 
 const NULL_ALLOCATION = 'NULL allocation';
 /** An mmap() that failed gave the process no address: whatever it uses is an unmapped range. */
@@ -246,7 +246,7 @@ export class Simulation {
     };
     for (const f of driver.vmFlagsSet) vma.flags |= VM_FLAG_BY_NAME.get(f) as number;
     enter(k, 'mmap_region');
-    if (k.trace)
+    if (keeps(k))
       change(
         k,
         'mmap_region',
@@ -427,7 +427,7 @@ export class Simulation {
     if (check(k, 'vm_ops->fault', i < 0, `no rule matches vmf->pgoff ${pgoff}`, 'VM_FAULT_SIGBUS'))
       return { ret: VM_FAULT_SIGBUS, page: -1 };
     hits[i] = (hits[i] as number) + 1;
-    if (k.trace) change(k, 'vm_ops->fault', `rule ${i} matches vmf->pgoff ${pgoff} (match ${hits[i]})`);
+    if (keeps(k)) change(k, 'vm_ops->fault', `rule ${i} matches vmf->pgoff ${pgoff} (match ${hits[i]})`);
     const action = (rules[i] as FaultRule).action;
     switch (action.kind) {
       case 'return':

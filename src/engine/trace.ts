@@ -130,12 +130,25 @@ export class TraceBuffer {
   }
 }
 
+/**
+ * Whether the trace keeps one more routine event; past the limit the event is
+ * counted as left out. Tested before building an event's text, so a step past
+ * the limit (millions of inserts) builds none.
+ */
+export function keeps(k: Kernel): boolean {
+  const t = k.trace;
+  if (t === null) return false;
+  if (t.events.length < MAX_TRACE_EVENTS) return true;
+  t.dropped++;
+  return false;
+}
+
 export function enter(k: Kernel, fn: string): void {
   if (k.trace !== null) recordEnter(k, fn);
 }
 
 function recordEnter(k: Kernel, fn: string): void {
-  k.trace?.push({ kind: 'enter', fn, src: sourceRef(k.profile, fn) });
+  if (keeps(k)) k.trace?.push({ kind: 'enter', fn, src: sourceRef(k.profile, fn) });
 }
 
 /** Record a check and return its condition; `outcome` is what follows when it holds. */
@@ -145,6 +158,8 @@ export function check(k: Kernel, fn: string, cond: boolean, text: string, outcom
 }
 
 function recordCheck(k: Kernel, fn: string, cond: boolean, text: string, outcome: string): void {
+  // A check that held is a decision: always kept.
+  if (!cond && !keeps(k)) return;
   k.trace?.push(
     {
       kind: 'check',
@@ -158,12 +173,12 @@ function recordCheck(k: Kernel, fn: string, cond: boolean, text: string, outcome
   );
 }
 
-/** Record a state change (callers test k.trace first, so the text is built only while tracing). */
+/** Record a state change (callers test keeps(k) first, so the text is built only when it is kept). */
 export function change(k: Kernel, fn: string, what: string): void {
   if (k.trace !== null) k.trace.push({ kind: 'change', fn, what, src: sourceRef(k.profile, fn) });
 }
 
-/** Record a counter of a struct page moving, e.g. "page_count(pfn 0x1000) 1 -> 2" (callers test k.trace first). */
+/** Record a counter of a struct page moving, e.g. "page_count(pfn 0x1000) 1 -> 2" (callers test keeps(k) first). */
 export function countChange(k: Kernel, fn: string, counter: string, pfn: number, from: number, to: number): void {
   change(k, fn, `${counter}(pfn ${hex(pfn)}) ${from} -> ${to}`);
 }
