@@ -45,7 +45,7 @@ test('the 1 GiB vm_map_pages scenario: PTE runs, frame ranges, changed frames an
 
   // The mmap's trace: the first page of rows, the rest on request, and what was not kept.
   const why = page.locator('.why-panel');
-  await expect(why).toContainText('routine events not kept');
+  await expect(why.getByTestId('why-dropped')).toContainText('more routine events of this step were not kept');
   await expect(page.getByTestId('why-list').locator('> li')).toHaveCount(200);
   await page.getByRole('button', { name: /^show 200 more/ }).click();
   await expect(page.getByTestId('why-list').locator('> li')).toHaveCount(400);

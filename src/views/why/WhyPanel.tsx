@@ -2,7 +2,7 @@
 // through, in the order the kernel evaluates them: functions entered, each
 // check with its condition and whether it held, the state it changed, each with
 // a link to its source in that profile's tree.
-import type { TraceEvent } from '../../engine/trace.ts';
+import { MAX_TRACE_EVENTS, type TraceEvent } from '../../engine/trace.ts';
 import { TRACE_PAGE_ROWS, type TraceRow } from '../../engine/traceView.ts';
 import { useLab } from '../../store/lab.ts';
 import { isHidden, usePredict } from '../../store/predict.ts';
@@ -81,9 +81,7 @@ export function WhyPanel() {
       <div className="why-head">
         <h2>why{sum ? ` · step ${sum.step}` : ''}</h2>
         <span className="why-count">
-          {sum
-            ? `${sum.checks} checks · ${sum.held} held · ${sum.events - sum.checks} other${sum.dropped > 0 ? ` · ${sum.dropped.toLocaleString('en-US')} routine events not kept` : ''}`
-            : ''}
+          {sum ? `${sum.checks} checks · ${sum.held} held · ${sum.events - sum.checks} other` : ''}
         </span>
         <button
           type="button"
@@ -107,6 +105,12 @@ export function WhyPanel() {
           </p>
         ) : (
           <>
+            {sum && sum.dropped > 0 ? (
+              <p className="why-dropped" data-testid="why-dropped" data-dropped={sum.dropped}>
+                The trace keeps the first {MAX_TRACE_EVENTS.toLocaleString('en-US')} routine events and every check that
+                held: {sum.dropped.toLocaleString('en-US')} more routine events of this step were not kept.
+              </p>
+            ) : null}
             <ol className="why-list" data-testid="why-list">
               {rows.map((r) => (
                 <Row key={r.index} row={r} />
