@@ -24,59 +24,23 @@ const CHUNK_SHIFT = 12;
 const CHUNK = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK - 1;
 
-// The struct pages of a chunk are 16 bytes each, side by side in one buffer (one
-// cache line per page, as C's struct page): _refcount, page_mapcount(), the
-// compound head as head - pfn (0: not a tail), then the flags and owner bytes.
-// Each field has its own view of the buffer, so that an accessor is one load at
-// index (pfn & 4095) << 2 (Int32 fields) or << 4 (byte fields).
-const PAGE_BYTES = 16;
-
-/** One chunk's views: [words (refcount at word 0), mapcount, head, flags, owner]. */
-function views(buf: ArrayBuffer): [Int32Array, Int32Array, Int32Array, Uint8Array, Uint8Array] {
-  return [
-    new Int32Array(buf),
-    new Int32Array(buf, 4),
-    new Int32Array(buf, 8),
-    new Uint8Array(buf, 12),
-    new Uint8Array(buf, 13),
-  ];
-}
-
-// Chunks never written share zeroed views (reads see a free, zeroed struct
-// page). A chunk gets its own buffer on its first write; the cold fields
+// The hot struct page fields of a frame sit side by side in one Int32Array per
+// chunk (one cache line per page, as C's struct page): _refcount, page_mapcount(),
+// compound_head pfn + 1 (0: not a tail), flags | owner << 8: word (offset << 2) | field.
+const STRIDE = 4;
+const HD = 2;
+const FO = 3;
+const FLAGS_MASK = 0xff;
+// Chunks never written share zeroed arrays (reads see a free, zeroed struct
+// page). A chunk gets its own hot array on its first write; the cold fields
 // (ownerIndex, pfnmaps) get theirs on their first non-zero value.
-const ZERO = views(new ArrayBuffer(CHUNK * PAGE_BYTES));
+const ZERO_HOT = new Int32Array(CHUNK * STRIDE);
 const ZERO_COLD = new Int32Array(CHUNK);
-
-/**
- * The words view of pfn's chunk, its own from the first write on (a function
- * of the map rather than a method: the call then stays within the size V8
- * always inlines, and so do the setters that use it).
- */
-function own(m: MemMap, pfn: number): Int32Array {
-  const c = m.rc[pfn >>> CHUNK_SHIFT] as Int32Array;
-  return c !== ZERO[0] ? c : materialize(m, pfn >>> CHUNK_SHIFT, new ArrayBuffer(CHUNK * PAGE_BYTES));
-}
-
-function materialize(m: MemMap, i: number, buf: ArrayBuffer): Int32Array {
-  const [rc, mc, hd, fl, ow] = views(buf);
-  m.rc[i] = rc;
-  m.mc[i] = mc;
-  m.hd[i] = hd;
-  m.fl[i] = fl;
-  m.ow[i] = ow;
-  return rc;
-}
 
 /** The struct page array (mem_map). Frames never written read as free and zeroed. */
 export class MemMap {
   readonly nframes: number;
-  // Per chunk, the views of its struct pages (read them through the accessors).
-  readonly rc: Int32Array[];
-  readonly mc: Int32Array[];
-  readonly hd: Int32Array[];
-  readonly fl: Uint8Array[];
-  readonly ow: Uint8Array[];
+  private hot: Int32Array[];
   /** The owner's index (allocation slot, kmem cache). */
   private owi: Int32Array[];
   /** Special PTEs that point at the frame (no reference held). */
@@ -84,19 +48,15 @@ export class MemMap {
 
   constructor(nframes: number, from?: MemMap) {
     this.nframes = nframes;
-    const n = Math.ceil(nframes / CHUNK);
-    this.rc = new Array<Int32Array>(n).fill(ZERO[0]);
-    this.mc = new Array<Int32Array>(n).fill(ZERO[1]);
-    this.hd = new Array<Int32Array>(n).fill(ZERO[2]);
-    this.fl = new Array<Uint8Array>(n).fill(ZERO[3]);
-    this.ow = new Array<Uint8Array>(n).fill(ZERO[4]);
+    const copy = (a: Int32Array[]): Int32Array[] => a.map((c) => (c === ZERO_HOT || c === ZERO_COLD ? c : c.slice()));
     if (from) {
-      for (let i = 0; i < n; i++) if (from.written(i)) materialize(this, i, (from.rc[i] as Int32Array).slice().buffer);
-      const copy = (a: Int32Array[]): Int32Array[] => a.map((c) => (c === ZERO_COLD ? c : c.slice()));
+      this.hot = copy(from.hot);
       this.owi = copy(from.owi);
       this.pm = copy(from.pm);
       return;
     }
+    const n = Math.ceil(nframes / CHUNK);
+    this.hot = new Array<Int32Array>(n).fill(ZERO_HOT);
     this.owi = new Array<Int32Array>(n).fill(ZERO_COLD);
     this.pm = new Array<Int32Array>(n).fill(ZERO_COLD);
   }
@@ -105,8 +65,20 @@ export class MemMap {
     return new MemMap(this.nframes, this);
   }
 
+  /** The hot array of pfn's chunk, its own from the first write on. */
+  private own(pfn: number): Int32Array {
+    const c = this.hot[pfn >>> CHUNK_SHIFT] as Int32Array;
+    return c !== ZERO_HOT ? c : this.materialize(pfn >>> CHUNK_SHIFT);
+  }
+
+  private materialize(i: number): Int32Array {
+    const c = new Int32Array(CHUNK * STRIDE);
+    this.hot[i] = c;
+    return c;
+  }
+
   private written(i: number): boolean {
-    return this.rc[i] !== ZERO[0];
+    return this.hot[i] !== ZERO_HOT;
   }
 
   /** Write a cold field: a zero into a never-written chunk changes nothing. */
@@ -122,46 +94,47 @@ export class MemMap {
   }
 
   // The hot accessors spell the layout in literals (chunk pfn >>> 12, word
-  // (pfn << 20) >>> 18 = (pfn & 4095) << 2, byte (pfn << 20) >>> 16): V8 always
-  // inlines functions of up to 27 bytes of bytecode, and a module constant or a
-  // mask above 127 takes more.
+  // ((pfn & 4095) << 2) + field, MC 1, HD 2, FO 3): V8 inlines by bytecode size, and
+  // each use of a module constant adds a load and a hole check to it.
   refcount(pfn: number): number {
-    return (this.rc[pfn >>> 12] as Int32Array)[(pfn << 20) >>> 18] as number;
+    return (this.hot[pfn >>> 12] as Int32Array)[(pfn & 4095) << 2] as number;
   }
   setRefcount(pfn: number, v: number): void {
-    own(this, pfn)[(pfn << 20) >>> 18] = v;
+    this.own(pfn)[(pfn & 4095) << 2] = v;
   }
   /** _mapcount + 1, i.e. page_mapcount() of a PTE-mapped page. */
   mapcount(pfn: number): number {
-    return (this.mc[pfn >>> 12] as Int32Array)[(pfn << 20) >>> 18] as number;
+    return (this.hot[pfn >>> 12] as Int32Array)[((pfn & 4095) << 2) + 1] as number;
   }
   setMapcount(pfn: number, v: number): void {
-    own(this, pfn)[((pfn << 20) >>> 18) + 1] = v;
+    this.own(pfn)[((pfn & 4095) << 2) + 1] = v;
   }
   flags(pfn: number): number {
-    return (this.fl[pfn >>> 12] as Uint8Array)[(pfn << 20) >>> 16] as number;
+    return ((this.hot[pfn >>> 12] as Int32Array)[((pfn & 4095) << 2) + 3] as number) & 0xff;
   }
   setFlags(pfn: number, v: number): void {
-    own(this, pfn);
-    (this.fl[pfn >>> CHUNK_SHIFT] as Uint8Array)[(pfn & CHUNK_MASK) << 4] = v;
+    const c = this.own(pfn);
+    const j = ((pfn & CHUNK_MASK) << 2) | FO;
+    c[j] = ((c[j] as number) & ~FLAGS_MASK) | (v & FLAGS_MASK);
   }
   /** compound_head(): the head's pfn for a tail page, else the page itself. */
   compoundHead(pfn: number): number {
-    return pfn + ((this.hd[pfn >>> 12] as Int32Array)[(pfn << 20) >>> 18] as number);
+    const h = (this.hot[pfn >>> 12] as Int32Array)[((pfn & 4095) << 2) + 2] as number;
+    return h === 0 ? pfn : h - 1;
   }
   setCompoundHead(pfn: number, head: number): void {
-    own(this, pfn);
-    (this.hd[pfn >>> CHUNK_SHIFT] as Int32Array)[(pfn & CHUNK_MASK) << 2] = head < 0 ? 0 : head - pfn;
+    this.own(pfn)[((pfn & CHUNK_MASK) << 2) | HD] = head < 0 ? 0 : head + 1;
   }
   owner(pfn: number): number {
-    return (this.ow[pfn >>> CHUNK_SHIFT] as Uint8Array)[(pfn & CHUNK_MASK) << 4] as number;
+    return ((this.hot[pfn >>> CHUNK_SHIFT] as Int32Array)[((pfn & CHUNK_MASK) << 2) | FO] as number) >>> 8;
   }
   ownerIndex(pfn: number): number {
     return (this.owi[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   setOwner(pfn: number, owner: number, index: number): void {
-    own(this, pfn);
-    (this.ow[pfn >>> CHUNK_SHIFT] as Uint8Array)[(pfn & CHUNK_MASK) << 4] = owner;
+    const c = this.own(pfn);
+    const j = ((pfn & CHUNK_MASK) << 2) | FO;
+    c[j] = ((c[j] as number) & FLAGS_MASK) | ((owner & 0xff) << 8);
     this.setCold(this.owi, pfn, index);
   }
 
@@ -170,13 +143,13 @@ export class MemMap {
     return (this.pm[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
   }
   addPfnmaps(pfn: number, d: number): void {
-    own(this, pfn);
+    this.own(pfn);
     this.setCold(this.pm, pfn, this.pfnmaps(pfn) + d);
   }
 
   /** Visit every frame whose struct page was ever written. */
   forEachWritten(fn: (pfn: number) => void): void {
-    for (let i = 0; i < this.rc.length; i++) {
+    for (let i = 0; i < this.hot.length; i++) {
       if (!this.written(i)) continue;
       const end = Math.min(this.nframes, (i + 1) * CHUNK);
       for (let pfn = i * CHUNK; pfn < end; pfn++) fn(pfn);
@@ -195,8 +168,8 @@ export class MemMap {
   /** Bytes held by the struct page chunks (for memory figures). */
   byteSize(): number {
     let n = 0;
-    for (let i = 0; i < this.rc.length; i++) {
-      if (this.written(i)) n += CHUNK * PAGE_BYTES;
+    for (let i = 0; i < this.hot.length; i++) {
+      if (this.written(i)) n += ZERO_HOT.byteLength;
       if (this.owi[i] !== ZERO_COLD) n += ZERO_COLD.byteLength;
       if (this.pm[i] !== ZERO_COLD) n += ZERO_COLD.byteLength;
     }
