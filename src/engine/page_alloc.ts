@@ -27,13 +27,7 @@ export function allocPages(
   const pfn = k.buddy.allocate(order);
   if (pfn < 0) return allocationFailed(order, noretry);
   const n = 1 << order;
-  for (let i = 0; i < n; i++) {
-    k.mem.setRefcount(pfn + i, 0);
-    k.mem.setMapcount(pfn + i, 0);
-    k.mem.setFlags(pfn + i, 0);
-    k.mem.setCompoundHead(pfn + i, -1);
-    k.mem.setOwner(pfn + i, owner, ownerIndex);
-  }
+  for (let i = 0; i < n; i++) k.mem.prepNewPage(pfn + i, owner, ownerIndex);
   k.mem.setRefcount(pfn, 1);
   if (keeps(k))
     change(

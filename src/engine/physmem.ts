@@ -138,6 +138,17 @@ export class MemMap {
     this.setCold(this.owi, pfn, index);
   }
 
+  /** A struct page as the page allocator hands it out (prep_new_page): counts, flags and compound head cleared, its owner set. */
+  prepNewPage(pfn: number, owner: number, index: number): void {
+    const c = this.own(pfn);
+    const j = (pfn & CHUNK_MASK) << 2;
+    c[j] = 0;
+    c[j + 1] = 0;
+    c[j | HD] = 0;
+    c[j | FO] = (owner & 0xff) << 8;
+    this.setCold(this.owi, pfn, index);
+  }
+
   /** Special (pfn) PTEs that point at the frame: they hold no reference. */
   pfnmaps(pfn: number): number {
     return (this.pm[pfn >>> CHUNK_SHIFT] as Int32Array)[pfn & CHUNK_MASK] as number;
@@ -181,8 +192,9 @@ export class MemMap {
  * The buddy allocator with the per-cpu lists in front of it: blocks of the
  * profile's pcp orders are freed to a LIFO list and reused from it unmerged; all
  * other frees merge with their free buddies, and every block on a buddy free
- * list has PG_buddy on its head (what page_mapcount() then reads). A free block
- * is recorded in `freeOrder`; list entries that no longer match it are stale.
+ * list has PG_buddy on its head (what page_mapcount() then reads). A free block's
+ * order is recorded at its head pfn, as the kernel keeps it in the head's
+ * page->private (set_buddy_order); list entries that no longer match are stale.
  */
 export interface PcpConfig {
   orders: readonly number[];
@@ -195,7 +207,10 @@ export class Buddy {
   private lists: number[][];
   private pcp: number[][];
   private pcpCount: number;
-  private freeOrder: Map<number, number>;
+  /** Free blocks' order + 1 at their head (0: none), per chunk, created when a block is first pushed there. */
+  private orders: (Int8Array | undefined)[];
+  /** Boot blocks still free, by pfn: memory never used costs no per-frame array (nor a copy per clone). */
+  private bootOrder: Map<number, number>;
   freePages: number;
 
   constructor(
@@ -206,7 +221,8 @@ export class Buddy {
     this.lists = from ? from.lists.map((l) => l.slice()) : Array.from({ length: MAX_ORDER + 1 }, () => []);
     this.pcp = from ? from.pcp.map((l) => l.slice()) : Array.from({ length: MAX_ORDER + 1 }, () => []);
     this.pcpCount = from ? from.pcpCount : 0;
-    this.freeOrder = from ? new Map(from.freeOrder) : new Map();
+    this.orders = from ? from.orders.map((c) => c?.slice()) : [];
+    this.bootOrder = from ? new Map(from.bootOrder) : new Map();
     this.freePages = from ? from.freePages : 0;
   }
 
@@ -228,21 +244,36 @@ export class Buddy {
     // blocks are not marked (their struct pages are created when first used).
     for (let i = blocks.length - 1; i >= 0; i--) {
       const [p, o] = blocks[i] as [number, number];
-      this.freeOrder.set(p, o);
+      this.bootOrder.set(p, o);
       (this.lists[o] as number[]).push(p);
       this.freePages += 1 << o;
     }
   }
 
+  /** The order of the free block whose head is pfn, or -1. */
+  private orderAt(pfn: number): number {
+    const c = this.orders[pfn >>> CHUNK_SHIFT];
+    const v = c === undefined ? 0 : (c[pfn & CHUNK_MASK] as number);
+    return v > 0 ? v - 1 : (this.bootOrder.get(pfn) ?? -1);
+  }
+
   private push(pfn: number, order: number): void {
-    this.freeOrder.set(pfn, order);
+    const i = pfn >>> CHUNK_SHIFT;
+    let c = this.orders[i];
+    if (c === undefined) {
+      c = new Int8Array(CHUNK);
+      this.orders[i] = c;
+    }
+    c[pfn & CHUNK_MASK] = order + 1;
     (this.lists[order] as number[]).push(pfn);
     this.freePages += 1 << order;
     this.mem.setFlags(pfn, this.mem.flags(pfn) | PG_buddy);
   }
 
   private take(pfn: number, order: number): void {
-    this.freeOrder.delete(pfn);
+    const c = this.orders[pfn >>> CHUNK_SHIFT];
+    if (c !== undefined && (c[pfn & CHUNK_MASK] as number) > 0) c[pfn & CHUNK_MASK] = 0;
+    else this.bootOrder.delete(pfn);
     this.freePages -= 1 << order;
     this.mem.setFlags(pfn, this.mem.flags(pfn) & ~PG_buddy);
   }
@@ -251,7 +282,7 @@ export class Buddy {
     const list = this.lists[order] as number[];
     while (list.length > 0) {
       const pfn = list.pop() as number;
-      if (this.freeOrder.get(pfn) === order) {
+      if (this.orderAt(pfn) === order) {
         this.take(pfn, order);
         return pfn;
       }
@@ -311,7 +342,7 @@ export class Buddy {
     let o = order;
     while (o < MAX_ORDER) {
       const buddy = p ^ (1 << o);
-      if (this.freeOrder.get(buddy) !== o) break;
+      if (this.orderAt(buddy) !== o) break;
       this.take(buddy, o);
       p = Math.min(p, buddy);
       o++;
@@ -321,7 +352,7 @@ export class Buddy {
 
   /** The order of the free buddy block starting at pfn, or -1. */
   freeBlockOrder(pfn: number): number {
-    return this.freeOrder.get(pfn) ?? -1;
+    return this.orderAt(pfn);
   }
 
   /** The per-cpu lists' blocks, as [pfn, order], for state dumps. */
