@@ -56,6 +56,20 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('result').getAttribute('data-step')).toBe('13'));
   });
 
+  it('shows each step with its trace in one update: no view without the trace of its step', async () => {
+    await useLab.getState().load(defaultScenario, { cursor: 0 });
+    const mismatched: number[] = [];
+    const stop = useLab.subscribe((st) => {
+      const c = st.view?.cursor ?? 0;
+      if (c > 0 && st.trace?.summary.step !== c - 1) mismatched.push(c);
+    });
+    for (let c = 1; c <= 6; c++) await useLab.getState().goto(c);
+    await useLab.getState().goto(2);
+    stop();
+    expect(useLab.getState().trace?.summary.step).toBe(1);
+    expect(mismatched).toEqual([]);
+  });
+
   it('keeps the old scenario and shows the message when a scenario is refused', async () => {
     await useLab.getState().load(defaultScenario, { cursor: 3 });
     render(<App />);

@@ -60,6 +60,11 @@ export interface LabState {
 let viewSeq = 0;
 let traceSeq = 0;
 
+/** How long a view waits for its step's trace so both show in one update (no "retracing" flash between steps). */
+const TRACE_GRACE_MS = 30;
+
+const delay = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));
+
 /** Recoveries in a row without a good view in between; past the limit ptlab stops retrying. */
 const MAX_RECOVERIES = 3;
 
@@ -140,19 +145,27 @@ export const useLab = create<LabState>()((set, get) => {
     const space = get().view?.addressSpace;
     const start = space ? mappingStart(space, mapping) : null;
     try {
-      const view = await api().view({
+      const viewAsked = api().view({
         cursor,
         mapping,
         window,
         addr: start !== null && selection.page !== null ? start + selection.page * 4096 : null,
         pfn: selection.pfn,
       });
+      // Asked right after the view (the worker answers in order); a quick trace is shown with the
+      // view in one update, a slow one (a 262,144-page step) follows it.
+      const step = cursor - 1;
+      const traceAsked =
+        step >= 0 && get().trace?.summary.step !== step ? requestTrace(step, get().decisionsOnly, 0) : null;
+      const view = await viewAsked;
       if (seq !== viewSeq) return;
-      set({ view });
+      const quick = traceAsked !== null ? await Promise.race([traceAsked, delay(TRACE_GRACE_MS)]) : undefined;
+      set(step < 0 ? { view, trace: null } : quick ? { view, trace: quick } : { view });
       recoveries = 0;
-      const t = get().trace;
-      if (cursor === 0) set({ trace: null });
-      else if (t?.summary.step !== cursor - 1) await fetchTrace(cursor - 1, get().decisionsOnly, false);
+      if (traceAsked !== null && !quick) {
+        const page = await traceAsked;
+        if (page) set({ trace: page });
+      }
       // The mapping's address is known only from a view: ask again once it is.
       if (start === null && mappingStart(view.addressSpace, mapping) !== null && selection.page !== null)
         await refresh();
@@ -163,20 +176,26 @@ export const useLab = create<LabState>()((set, get) => {
     }
   }
 
-  /** A page of a step's trace: the first (replacing what is shown) or the next one (appended). */
-  async function fetchTrace(step: number, decisionsOnly: boolean, more: boolean): Promise<void> {
-    await settled();
+  /** A page of a step's trace; null when a newer trace request took its place or the worker stopped. */
+  async function requestTrace(step: number, decisionsOnly: boolean, from: number): Promise<TracePage | null> {
     const seq = ++traceSeq;
-    const from = more ? (get().trace?.rows.length ?? 0) : 0;
     try {
       const page = await api().trace({ step, decisionsOnly, from });
-      if (seq !== traceSeq) return;
-      const t = get().trace;
-      set({ trace: more && t ? { ...page, from: 0, rows: [...t.rows, ...page.rows] } : page });
+      return seq === traceSeq ? page : null;
     } catch (e) {
-      if (isStopped(e)) return;
+      if (isStopped(e)) return null;
       if (seq === traceSeq) set({ message: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+      return null;
     }
+  }
+
+  /** The trace's first page (replacing what is shown) or its next page (appended). */
+  async function fetchTrace(step: number, decisionsOnly: boolean, more: boolean): Promise<void> {
+    await settled();
+    const page = await requestTrace(step, decisionsOnly, more ? (get().trace?.rows.length ?? 0) : 0);
+    if (!page) return;
+    const t = get().trace;
+    set({ trace: more && t ? { ...page, from: 0, rows: [...t.rows, ...page.rows] } : page });
   }
 
   async function runCompare(): Promise<void> {
