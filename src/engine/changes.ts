@@ -87,18 +87,3 @@ export function changedFrames(before: Kernel, after: Kernel): Ranges {
   for (let pfn = 0; pfn < n; pfn++) if (seen[pfn] === 2) out.add(pfn);
   return out.done();
 }
-
-/** The changes from `before` to `after`, with PTEs looked at for pages [first, first+count) of `mapping`. */
-export function stepChanges(
-  before: Kernel,
-  after: Kernel,
-  mapping: string | null,
-  first: number,
-  count: number,
-): Changes {
-  return {
-    vmas: changedVmas(before, after),
-    ptes: changedPtes(before, after, mapping, first, count),
-    frames: changedFrames(before, after),
-  };
-}

@@ -37,7 +37,7 @@ const FLAG_NAMES: [string, number][] = [
   ['VM_SOFTDIRTY', VM_SOFTDIRTY],
 ];
 
-export function decodeAddressSpace(d: AddressSpaceData): AddressSpaceView {
+function decodeAddressSpace(d: AddressSpaceData): AddressSpaceView {
   const { ids } = d.mappings;
   const v = d.vmas;
   return {
