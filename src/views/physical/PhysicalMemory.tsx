@@ -22,6 +22,20 @@ function frameWords(f: FrameView): string {
   return `pfn ${f.pfn}: ${OWNER_TEXT[f.owner] ?? f.owner}${f.label ? ` ${f.label}` : ''}, refcount ${f.refcount}, mapcount ${f.mapcount}`;
 }
 
+/** A listed frame's facts as data attributes (tests and tools read them). */
+function frameData(f: FrameView, selected: boolean, changed: boolean): Record<string, string | number> {
+  return {
+    'data-testid': 'frame',
+    'data-pfn': f.pfn,
+    'data-owner': f.owner,
+    'data-label': f.label ?? '',
+    'data-refcount': f.refcount,
+    'data-mapcount': f.mapcount,
+    'data-selected': String(selected),
+    'data-changed': String(changed),
+  };
+}
+
 export function PhysicalMemory() {
   const physical = useLab((s) => s.view?.physical ?? null);
   const page = useLab((s) => s.view?.page ?? null);
@@ -208,17 +222,7 @@ export function PhysicalMemory() {
       <ul className="mem-hidden" aria-label="frames in use">
         {frames.length <= MAX_LISTED ? (
           listed.map((f) => (
-            <li
-              key={f.pfn}
-              data-testid="frame"
-              data-pfn={f.pfn}
-              data-owner={f.owner}
-              data-label={f.label ?? ''}
-              data-refcount={f.refcount}
-              data-mapcount={f.mapcount}
-              data-selected={f.pfn === pfn ? 'true' : 'false'}
-              data-changed={rangesHas(changed, f.pfn) ? 'true' : 'false'}
-            >
+            <li key={f.pfn} {...frameData(f, f.pfn === pfn, rangesHas(changed, f.pfn))}>
               <button type="button" onClick={() => void select({ pfn: f.pfn })}>
                 {frameWords(f)}
                 {rangesHas(changed, f.pfn) ? ', changed by this step' : ''}
@@ -228,18 +232,7 @@ export function PhysicalMemory() {
         ) : (
           <>
             {selFrame ? (
-              <li
-                data-testid="frame"
-                data-pfn={selFrame.pfn}
-                data-owner={selFrame.owner}
-                data-label={selFrame.label ?? ''}
-                data-refcount={selFrame.refcount}
-                data-mapcount={selFrame.mapcount}
-                data-selected="true"
-                data-changed={rangesHas(changed, selFrame.pfn) ? 'true' : 'false'}
-              >
-                selected {frameWords(selFrame)}
-              </li>
+              <li {...frameData(selFrame, true, rangesHas(changed, selFrame.pfn))}>selected {frameWords(selFrame)}</li>
             ) : null}
             {ranges.slice(0, MAX_RANGES).map((r) => (
               <li

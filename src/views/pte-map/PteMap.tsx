@@ -5,12 +5,12 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { NO_RANGES, rangesHas, rangesOverlap, rangesSize } from '../../engine/ranges.ts';
 import { useLab } from '../../store/lab.ts';
-import { allocPage, hex, PAGE_SIZE, plural, pteBitText, yesNo } from '../address-space/format.ts';
+import { allocPage, hex, PAGE_SIZE, plural, pteBitText } from '../address-space/format.ts';
 import { useAddressSpace } from '../address-space/space.ts';
 import { allocVar, useCanvasView } from '../physical/palette.ts';
 import './PteMap.css';
 import { createPteMapView } from './canvasView.ts';
-import { cellWords, describeCell, entryBits } from './describe.ts';
+import { cellData, cellWords, describeCell, entryBits } from './describe.ts';
 import {
   bucketise,
   clampFirst,
@@ -26,6 +26,15 @@ import { cellAt, findRun, type PteCell, pteRunList } from './runs.ts';
 import { useElementSize } from './useElementSize.ts';
 
 const MAX_LISTED_RUNS = 300;
+/** The legend's fixed swatches (class suffix, words). */
+const LEGEND = [
+  ['none', 'none'],
+  ['outside', 'outside'],
+  ['special', 'special'],
+  ['write', 'W'],
+  ['dirty', 'D'],
+  ['accessed', 'A'],
+] as const;
 
 interface ViewState {
   key: string;
@@ -361,15 +370,7 @@ export function PteMap() {
         className="pte-selected"
         data-testid="pte-selected"
         data-page={selection.page ?? ''}
-        data-present={selCell ? yesNo(selCell.present) : ''}
-        data-write={selCell ? yesNo(selCell.write) : ''}
-        data-dirty={selCell ? yesNo(selCell.dirty) : ''}
-        data-accessed={selCell ? yesNo(selCell.accessed) : ''}
-        data-special={selCell ? yesNo(selCell.special) : ''}
-        data-in-vma={selCell ? yesNo(selCell.inVma) : ''}
-        data-pfn={selCell?.present ? selCell.pfn : ''}
-        data-maps={selCell ? allocPage(selCell.maps) : ''}
-        data-value={selCell?.value ?? ''}
+        {...cellData(selCell)}
         data-changed={selChanged ? 'true' : 'false'}
         aria-live="polite"
       >
@@ -426,24 +427,11 @@ export function PteMap() {
             <span className="mem-swatch" style={{ background: allocVar(a) }} /> {a}
           </li>
         ))}
-        <li>
-          <span className="mem-swatch pte-sw-none" /> none
-        </li>
-        <li>
-          <span className="mem-swatch pte-sw-outside" /> outside
-        </li>
-        <li>
-          <span className="mem-swatch pte-sw-special" /> special
-        </li>
-        <li>
-          <span className="mem-swatch pte-sw-write" /> W
-        </li>
-        <li>
-          <span className="mem-swatch pte-sw-dirty" /> D
-        </li>
-        <li>
-          <span className="mem-swatch pte-sw-accessed" /> A
-        </li>
+        {LEGEND.map(([sw, text]) => (
+          <li key={sw}>
+            <span className={`mem-swatch pte-sw-${sw}`} /> {text}
+          </li>
+        ))}
       </ul>
       <ul className="mem-hidden" aria-label={`PTE runs of ${mappingId ?? 'no mapping'}`}>
         {listed.map((r) => (
@@ -452,15 +440,7 @@ export function PteMap() {
             data-testid="pte-run"
             data-first={r.first}
             data-count={r.count}
-            data-present={yesNo(r.cell.present)}
-            data-write={yesNo(r.cell.write)}
-            data-dirty={yesNo(r.cell.dirty)}
-            data-accessed={yesNo(r.cell.accessed)}
-            data-special={yesNo(r.cell.special)}
-            data-in-vma={yesNo(r.cell.inVma)}
-            data-pfn={r.cell.present ? r.cell.pfn : ''}
-            data-maps={allocPage(r.cell.maps)}
-            data-value={r.cell.value}
+            {...cellData(r.cell)}
             data-changed={runChanged(r.first, r.count) ? 'true' : 'false'}
           >
             {r.count === 1 ? `page ${r.first}` : `pages ${r.first}–${r.first + r.count - 1}`}:{' '}

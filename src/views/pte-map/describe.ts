@@ -1,6 +1,6 @@
 // Words for one PTE: the live region, the tooltip and the run list say the same thing.
 
-import { allocPage, decodeEntry } from '../address-space/format.ts';
+import { allocPage, decodeEntry, yesNo } from '../address-space/format.ts';
 import type { PteCell } from './runs.ts';
 
 export function cellWords(c: PteCell): string[] {
@@ -21,4 +21,19 @@ export function describeCell(c: PteCell): string {
 
 export function entryBits(value: string): string[] {
   return decodeEntry(value).bits;
+}
+
+/** A PTE's facts as data attributes (tests and tools read them); empty when there is no cell yet. */
+export function cellData(c: PteCell | null): Record<string, string | number> {
+  return {
+    'data-present': c ? yesNo(c.present) : '',
+    'data-write': c ? yesNo(c.write) : '',
+    'data-dirty': c ? yesNo(c.dirty) : '',
+    'data-accessed': c ? yesNo(c.accessed) : '',
+    'data-special': c ? yesNo(c.special) : '',
+    'data-in-vma': c ? yesNo(c.inVma) : '',
+    'data-pfn': c?.present ? c.pfn : '',
+    'data-maps': c ? allocPage(c.maps) : '',
+    'data-value': c?.value ?? '',
+  };
 }
