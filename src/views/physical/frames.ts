@@ -92,11 +92,19 @@ export class FrameList {
     return n;
   }
 
-  /** How many pfns of the ranges are frames in use. */
+  /** How many pfns of the ranges are frames in use: both are sorted, so one pass over each. */
   countIn(ranges: Ranges): number {
+    const { first, count } = this.runs;
     let n = 0;
+    let r = 0;
     forEachRange(ranges, (start, len) => {
-      for (let p = start; p < start + len; p++) if (this.indexOf(p) >= 0) n++;
+      const end = start + len;
+      while (r < first.length && (first[r] as number) + (count[r] as number) <= start) r++;
+      for (let q = r; q < first.length && (first[q] as number) < end; q++) {
+        const a = Math.max(start, first[q] as number);
+        const z = Math.min(end, (first[q] as number) + (count[q] as number));
+        if (z > a) n += z - a;
+      }
     });
     return n;
   }
@@ -154,7 +162,11 @@ export function frameCells(
     const z = Math.min(list.length, a + fpc);
     while (list.startOf(r + 1) <= a) r++;
     c.run[i] = r;
-    if (a > 0 && list.pfnAt(a - 1) !== list.pfnAt(a) - 1) c.gap[i] = 1;
+    // A cell starting a run follows the previous run's last frame: a gap unless the pfns touch.
+    if (a > 0 && a === list.startOf(r)) {
+      const prev = r - 1;
+      if ((runs.first[prev] as number) + (runs.count[prev] as number) !== runs.first[r]) c.gap[i] = 1;
+    }
     // The cell's frames, run by run.
     for (let q = r, x = a; x < z; q++) {
       const end = Math.min(z, list.startOf(q + 1));

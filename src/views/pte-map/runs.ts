@@ -77,7 +77,8 @@ export function findRun(runs: readonly PteRun[], page: number): PteRun | null {
 export function cellAt(run: PteRun, page: number): PteCell {
   const d = page - run.first;
   const c = run.cell;
-  if (d === 0 || !c.present) return d === 0 ? c : { ...c, page };
+  if (d === 0) return c;
+  if (!c.present) return { ...c, page };
   return {
     ...c,
     page,
