@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolvePfn } from '../src/engine/alloc.ts';
+import { changedFrames } from '../src/engine/changes.ts';
 import { PAGE_SIZE, TASK_SIZE } from '../src/engine/constants.ts';
 import { OWNER_FREE, OWNER_KERNEL } from '../src/engine/physmem.ts';
 import { RangesBuilder, rangesHas, rangesOverlap, rangesSize, rangesValues } from '../src/engine/ranges.ts';
@@ -87,6 +88,35 @@ describe('view runs', () => {
     }
     // The scattered pfns split the mapping into runs (outside, pages, outside).
     expect(scatteredRuns).toBeGreaterThan(3);
+  });
+
+  it("a step's changed frames are exactly the frames whose struct page differs", () => {
+    let seen = 0;
+    for (const [name, text] of cases) {
+      const p = parseScenario(text);
+      if (!p.ok) continue;
+      const s = new Session(p.scenario);
+      for (let c = 1; c <= s.length; c++) {
+        const before = s.seek(c - 1).kernel.clone();
+        const after = s.seek(c).kernel;
+        const want: number[] = [];
+        const a = before.mem;
+        const b = after.mem;
+        for (let pfn = 0; pfn < b.nframes; pfn++) {
+          if (
+            a.refcount(pfn) !== b.refcount(pfn) ||
+            a.mapcount(pfn) !== b.mapcount(pfn) ||
+            a.flags(pfn) !== b.flags(pfn) ||
+            a.owner(pfn) !== b.owner(pfn) ||
+            a.ownerIndex(pfn) !== b.ownerIndex(pfn)
+          )
+            want.push(pfn);
+        }
+        expect(rangesValues(changedFrames(before, after)), `${name} step ${c - 1}`).toEqual(want);
+        seen += want.length;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 
   it('ranges hold exactly the values added', () => {

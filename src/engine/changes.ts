@@ -68,22 +68,31 @@ export function changedPtes(
 
 /** Frames whose struct page differs, over the frames either state ever wrote. */
 export function changedFrames(before: Kernel, after: Kernel): Ranges {
-  const n = Math.max(before.mem.nframes, after.mem.nframes);
-  // 0 not looked at, 1 same, 2 changed; then one sweep in pfn order.
-  const seen = new Uint8Array(n);
-  const visit = (pfn: number) => {
-    if (seen[pfn] !== 0) return;
-    const same =
-      before.mem.refcount(pfn) === after.mem.refcount(pfn) &&
-      before.mem.mapcount(pfn) === after.mem.mapcount(pfn) &&
-      before.mem.flags(pfn) === after.mem.flags(pfn) &&
-      before.mem.owner(pfn) === after.mem.owner(pfn) &&
-      before.mem.ownerIndex(pfn) === after.mem.ownerIndex(pfn);
-    seen[pfn] = same ? 1 : 2;
+  // Each state's written frames come in pfn order: two sorted lists, merged.
+  const differing = (k: Kernel): number[] => {
+    const out: number[] = [];
+    k.mem.forEachWritten((pfn) => {
+      const same =
+        before.mem.refcount(pfn) === after.mem.refcount(pfn) &&
+        before.mem.mapcount(pfn) === after.mem.mapcount(pfn) &&
+        before.mem.flags(pfn) === after.mem.flags(pfn) &&
+        before.mem.owner(pfn) === after.mem.owner(pfn) &&
+        before.mem.ownerIndex(pfn) === after.mem.ownerIndex(pfn);
+      if (!same) out.push(pfn);
+    });
+    return out;
   };
-  after.mem.forEachWritten(visit);
-  before.mem.forEachWritten(visit);
+  const a = differing(after);
+  const b = differing(before);
   const out = new RangesBuilder();
-  for (let pfn = 0; pfn < n; pfn++) if (seen[pfn] === 2) out.add(pfn);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i] ?? Number.POSITIVE_INFINITY;
+    const y = b[j] ?? Number.POSITIVE_INFINITY;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    out.add(Math.min(x, y));
+  }
   return out.done();
 }
