@@ -727,6 +727,16 @@ async function uiFigures(rows: Row[], notes: string[], outDir: string, runs: num
         mimeType: 'application/json',
         buffer: readFileSync(join(ROOT, 'bench', name)),
       });
+    /** Open the lab and import the 1 GiB scenario: the in-page times before the import and when its title shows. */
+    const openGib = async (page: P): Promise<[number, number]> => {
+      await page.goto(UI_URL);
+      await frameWhen(page, READY, 20_000);
+      const t0 = await now(page);
+      await importFile(page, 'gib-vm_map_pages.json');
+      const t1 = await frameWhen(page, titled('bench: 1 GiB'), 30_000);
+      if (t1 === null) throw new Error('import of the 1 GiB scenario: the title did not change within 30 s');
+      return [t0, t1];
+    };
     const scrubTo = `(n) => { const el = document.querySelector('[data-testid=scrubber]'); Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, String(n)); el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); }`;
     const shown = (cursor: number) =>
       `() => document.querySelector('[data-testid=cursor]')?.getAttribute('data-cursor') === '${cursor}' && document.querySelector('[data-testid=result]')?.getAttribute('data-step') === '${cursor - 1}'`;
@@ -747,12 +757,7 @@ async function uiFigures(rows: Row[], notes: string[], outDir: string, runs: num
     for (let i = 0; i < gibRuns && doc.gib_failure === null; i++) {
       const { context, page } = await fresh();
       try {
-        await page.goto(UI_URL);
-        await frameWhen(page, READY, 20_000);
-        const t0 = await now(page);
-        await importFile(page, 'gib-vm_map_pages.json');
-        const t1 = await frameWhen(page, titled('bench: 1 GiB'), 30_000);
-        if (t1 === null) throw new Error('import: the title did not change within 30 s');
+        const [t0, t1] = await openGib(page);
         await page.evaluate(`(${scrubTo})(2)`);
         const t2 = await frameWhen(page, shown(2), 30_000);
         if (t2 === null) throw new Error('cursor 2 was not shown within 30 s');
@@ -805,12 +810,7 @@ async function uiFigures(rows: Row[], notes: string[], outDir: string, runs: num
     {
       const { context, page } = await fresh();
       try {
-        await page.goto(UI_URL);
-        await frameWhen(page, READY, 20_000);
-        const t0 = await now(page);
-        await importFile(page, 'gib-vm_map_pages.json');
-        const t1 = await frameWhen(page, titled('bench: 1 GiB'), 30_000);
-        if (t1 === null) throw new Error('no 1 GiB scenario');
+        const [t0, t1] = await openGib(page);
         const t2 = await now(page);
         await page.locator('[data-testid^=vma-]').first().click();
         const t3 = await frameWhen(page, PTES_DRAWN, 30_000);
