@@ -229,11 +229,10 @@ function PageRefInput(props: {
   return (
     <fieldset className="scn-pageref">
       <legend>{props.legend}</legend>
-      <Select
+      <AllocSelect
         label="alloc"
         value={alloc}
-        options={allocOptions(props.allocs)}
-        empty="(no allocation yet)"
+        allocs={props.allocs}
         onChange={(v) => props.onChange({ ...props.value, alloc: v })}
       />
       <TextInput
@@ -482,6 +481,30 @@ function buildRule(r: RuleDraft, allocs: readonly AllocInfo[]): Step | string {
   return rule;
 }
 
+/** The calls that map a whole allocation (no page, no `at`). */
+const WHOLE_ALLOC_CALLS: readonly string[] = ['vm_map_pages', 'vm_map_pages_zero', 'remap_vmalloc_range'];
+
+/** Pick one of the scenario's allocations so far. */
+function AllocSelect(props: {
+  label: string;
+  value: string;
+  allocs: readonly AllocInfo[];
+  onChange: (alloc: string) => void;
+}) {
+  return (
+    <Select
+      label={props.label}
+      value={pick(
+        props.value,
+        props.allocs.map((a) => a.id),
+      )}
+      options={allocOptions(props.allocs)}
+      empty="(no allocation yet)"
+      onChange={props.onChange}
+    />
+  );
+}
+
 function CallEditor(props: {
   index: number;
   value: CallDraft;
@@ -491,9 +514,9 @@ function CallEditor(props: {
 }) {
   const c = props.value;
   const set = (p: Partial<CallDraft>) => props.onChange({ ...c, ...p });
-  const takesAt = !['vm_map_pages', 'vm_map_pages_zero', 'remap_vmalloc_range'].includes(c.call);
+  const allocOnly = WHOLE_ALLOC_CALLS.includes(c.call);
+  const takesAt = !allocOnly;
   const takesPage = ['vm_insert_page', 'vm_insert_kmem_page', 'vmf_insert_page', 'remap_pfn_range'].includes(c.call);
-  const allocOnly = ['vm_map_pages', 'vm_map_pages_zero', 'remap_vmalloc_range'].includes(c.call);
   return (
     <fieldset className="scn-item" data-testid="mmap-call">
       <legend>call {props.index}</legend>
@@ -519,15 +542,11 @@ function CallEditor(props: {
       )}
       {allocOnly && (
         <div className="scn-grid">
-          <Select
+          <AllocSelect
             label={c.call === 'remap_vmalloc_range' ? 'alloc' : 'alloc (all its pages)'}
-            value={pick(
-              c.ref.alloc,
-              props.allocs.map((a) => a.id),
-            )}
-            options={allocOptions(props.allocs)}
-            empty="(no allocation yet)"
-            onChange={(v) => set({ ref: { ...c.ref, alloc: v } })}
+            value={c.ref.alloc}
+            allocs={props.allocs}
+            onChange={(alloc) => set({ ref: { ...c.ref, alloc } })}
           />
           {c.call === 'remap_vmalloc_range' && (
             <TextInput label="pgoff" numeric min={0} value={c.pgoff} onChange={(v) => set({ pgoff: v })} />
@@ -553,7 +572,7 @@ function RuleEditor(props: {
 }) {
   const r = props.value;
   const set = (p: Partial<RuleDraft>) => props.onChange({ ...r, ...p });
-  const errnoAllocOnly = ['vm_map_pages', 'vm_map_pages_zero', 'remap_vmalloc_range'].includes(r.errnoCall);
+  const errnoAllocOnly = WHOLE_ALLOC_CALLS.includes(r.errnoCall);
   return (
     <fieldset className="scn-item" data-testid="fault-rule">
       <legend>rule {props.index}</legend>
@@ -616,15 +635,11 @@ function RuleEditor(props: {
             />
           </div>
           {errnoAllocOnly ? (
-            <Select
+            <AllocSelect
               label="alloc"
-              value={pick(
-                r.ref.alloc,
-                props.allocs.map((a) => a.id),
-              )}
-              options={allocOptions(props.allocs)}
-              empty="(no allocation yet)"
-              onChange={(v) => set({ ref: { ...r.ref, alloc: v } })}
+              value={r.ref.alloc}
+              allocs={props.allocs}
+              onChange={(alloc) => set({ ref: { ...r.ref, alloc } })}
             />
           ) : (
             <PageRefInput
