@@ -499,7 +499,8 @@ function boundaryFigures(rows: Row[], notes: string[], runs: number, warmups: nu
   const lab = createLab();
   const r = lab.load(gib);
   if (!r.ok) throw new Error(`bench/gib-vm_map_pages.json: ${r.message}`);
-  for (const window of [512, 65_536]) {
+  // 512 pages, and the whole mapping with a page either side (the PTE map fitted).
+  for (const window of [512, N_PAGES + 2]) {
     for (const [cursor, what] of [
       [2, 'after the mmap'],
       [r.steps, 'at the end'],
@@ -517,8 +518,8 @@ function boundaryFigures(rows: Row[], notes: string[], runs: number, warmups: nu
     lab.view({ cursor: r.steps, mapping: null, window: { first: 0, count: 0 }, addr: null, pfn: null }).addressSpace,
     'm',
   );
-  const view = (cursor: number, first: number) =>
-    lab.view({ cursor, mapping: 'm', window: { first, count: 512 }, addr: start, pfn: null });
+  const view = (cursor: number, first: number, count = 512) =>
+    lab.view({ cursor, mapping: 'm', window: { first, count }, addr: start, pfn: null });
   const timed = (figure: string, n: number, prepare: (i: number) => void, fn: (i: number) => void) => {
     const times: number[] = [];
     for (let i = 0; i < warmups + n; i++) {
@@ -547,6 +548,12 @@ function boundaryFigures(rows: Row[], notes: string[], runs: number, warmups: nu
     runs,
     () => {},
     (i) => view(r.steps, -1 + 512 * (i + 1)),
+  );
+  timed(
+    'lab.view(), 1 GiB, at the end cursor, the whole mapping fitted (262,146 pages) (max)',
+    runs,
+    () => {},
+    () => view(r.steps, -1, N_PAGES + 2),
   );
   timed(
     'lab.trace(), 1 GiB, the mmap step retraced (262,144 inserts) (max)',

@@ -155,13 +155,15 @@ export function pteRuns(k: Kernel, mappingId: string, first: number, count: numb
   const m = k.mappings.get(mappingId);
   const n = m && m.start !== null ? Math.max(0, count) : 0;
   const start = m?.start ?? 0;
-  const first_ = new Float64Array(n);
-  const count_ = new Uint32Array(n);
-  const bits = new Uint8Array(n);
-  const pfns = new Float64Array(n);
-  const flagsOf = new Uint32Array(n);
-  const alloc = new Int32Array(n);
-  const allocPage = new Float64Array(n);
+  let c = {
+    first: new Float64Array(64),
+    count: new Uint32Array(64),
+    bits: new Uint8Array(64),
+    pfn: new Float64Array(64),
+    flags: new Uint32Array(64),
+    alloc: new Int32Array(64),
+    allocPage: new Float64Array(64),
+  };
   const allocs: string[] = [];
   const allocIndex = new Map<string, number>();
   let runs = 0;
@@ -185,37 +187,49 @@ export function pteRuns(k: Kernel, mappingId: string, first: number, count: numb
     }
     if (runs > 0) {
       const r = runs - 1;
-      const d = count_[r] as number;
+      const d = c.count[r] as number;
       const same =
-        bits[r] === b &&
-        flagsOf[r] === f &&
-        alloc[r] === a &&
-        (!present || (pfns[r] as number) + d === pfn) &&
-        (a < 0 || (allocPage[r] as number) + d === (ref as PageRef).page);
+        c.bits[r] === b &&
+        c.flags[r] === f &&
+        c.alloc[r] === a &&
+        (!present || (c.pfn[r] as number) + d === pfn) &&
+        (a < 0 || (c.allocPage[r] as number) + d === (ref as PageRef).page);
       if (same) {
-        count_[r] = d + 1;
+        c.count[r] = d + 1;
         continue;
       }
     }
-    first_[runs] = p;
-    count_[runs] = 1;
-    bits[runs] = b;
-    pfns[runs] = pfn;
-    flagsOf[runs] = f;
-    alloc[runs] = a;
-    allocPage[runs] = ref?.page ?? -1;
+    if (runs === c.first.length) c = grown(c);
+    c.first[runs] = p;
+    c.count[runs] = 1;
+    c.bits[runs] = b;
+    c.pfn[runs] = pfn;
+    c.flags[runs] = f;
+    c.alloc[runs] = a;
+    c.allocPage[runs] = ref?.page ?? -1;
     runs++;
   }
-  return {
-    first: first_.slice(0, runs),
-    count: count_.slice(0, runs),
-    bits: bits.slice(0, runs),
-    pfn: pfns.slice(0, runs),
-    flags: flagsOf.slice(0, runs),
-    alloc: alloc.slice(0, runs),
-    allocPage: allocPage.slice(0, runs),
-    allocs,
-  };
+  return { ...trimmed(c, runs), allocs };
+}
+
+type Column = Float64Array | Uint32Array | Int32Array | Uint8Array;
+
+/** Columns twice as long, the rows so far kept: runs are counted as they are found. */
+function grown<T extends Record<string, Column>>(c: T): T {
+  const out: Record<string, Column> = {};
+  for (const [key, a] of Object.entries(c)) {
+    const b = new (a.constructor as new (n: number) => Column)(a.length * 2);
+    b.set(a);
+    out[key] = b;
+  }
+  return out as T;
+}
+
+/** The first n rows of each column, in arrays of their own (they are transferred). */
+function trimmed<T extends Record<string, Column>>(c: T, n: number): T {
+  const out: Record<string, Column> = {};
+  for (const [key, a] of Object.entries(c)) out[key] = a.slice(0, n);
+  return out as T;
 }
 
 /**
@@ -323,8 +337,14 @@ export function physicalMemory(k: Kernel): PhysicalView {
   let reserved = 0;
   let inUse = 0;
   let n = 0;
-  let cap = 1024;
-  let cols = frameColumns(cap);
+  let c = {
+    first: new Int32Array(64),
+    count: new Int32Array(64),
+    owner: new Uint8Array(64),
+    label: new Int32Array(64),
+    refcount: new Int32Array(64),
+    mapcount: new Int32Array(64),
+  };
   const labels: string[] = [];
   const labelIndex = new Map<string, number>();
   k.mem.forEachWritten((pfn) => {
@@ -344,50 +364,26 @@ export function physicalMemory(k: Kernel): PhysicalView {
     const r = n - 1;
     if (
       r >= 0 &&
-      (cols.first[r] as number) + (cols.count[r] as number) === pfn &&
-      cols.owner[r] === owner &&
-      cols.label[r] === label &&
-      cols.refcount[r] === refcount &&
-      cols.mapcount[r] === mapcount
+      (c.first[r] as number) + (c.count[r] as number) === pfn &&
+      c.owner[r] === owner &&
+      c.label[r] === label &&
+      c.refcount[r] === refcount &&
+      c.mapcount[r] === mapcount
     ) {
-      cols.count[r] = (cols.count[r] as number) + 1;
+      c.count[r] = (c.count[r] as number) + 1;
       return;
     }
-    if (n === cap) {
-      cap *= 2;
-      cols = frameColumns(cap, cols);
-    }
-    cols.first[n] = pfn;
-    cols.count[n] = 1;
-    cols.owner[n] = owner;
-    cols.label[n] = label;
-    cols.refcount[n] = refcount;
-    cols.mapcount[n] = mapcount;
+    if (n === c.first.length) c = grown(c);
+    c.first[n] = pfn;
+    c.count[n] = 1;
+    c.owner[n] = owner;
+    c.label[n] = label;
+    c.refcount[n] = refcount;
+    c.mapcount[n] = mapcount;
     n++;
   });
-  const runs: FrameRuns = {
-    first: cols.first.slice(0, n),
-    count: cols.count.slice(0, n),
-    owner: cols.owner.slice(0, n),
-    label: cols.label.slice(0, n),
-    refcount: cols.refcount.slice(0, n),
-    mapcount: cols.mapcount.slice(0, n),
-    labels,
-  };
+  const runs: FrameRuns = { ...trimmed(c, n), labels };
   return { nframes: k.mem.nframes, freePages: k.buddy.freePages, reservedFrames: reserved, inUse, runs };
-}
-
-function frameColumns(cap: number, from?: Omit<FrameRuns, 'labels'>): Omit<FrameRuns, 'labels'> {
-  const c = {
-    first: new Int32Array(cap),
-    count: new Int32Array(cap),
-    owner: new Uint8Array(cap),
-    label: new Int32Array(cap),
-    refcount: new Int32Array(cap),
-    mapcount: new Int32Array(cap),
-  };
-  if (from) for (const key of Object.keys(c) as (keyof typeof c)[]) c[key].set(from[key]);
-  return c;
 }
 
 function frameLabel(k: Kernel, pfn: number): string | null {

@@ -6,6 +6,12 @@ import type { AddressSpaceData, PhysicalView, PteRuns, StructPageView, WalkView 
 import type { StepResult } from '../scenario/results.ts';
 import type { compareProfiles, simulate } from '../scenario/run.ts';
 
+/**
+ * The most pages of a mapping one view may ask for: 2 GiB, so the PTE map can fit a
+ * 1 GiB mapping whole. PTEs come as runs, so the message grows with the runs, not the pages.
+ */
+export const MAX_WINDOW_PAGES = 1 << 19;
+
 export type LoadResult =
   | { ok: true; title: string | null; kernel: string; steps: number; results: StepResult[] }
   | { ok: false; message: string };

@@ -18,10 +18,7 @@ import {
 import { parseScenario } from '../scenario/parse.ts';
 import { compareProfiles, simulate } from '../scenario/run.ts';
 import type { KernelName } from '../scenario/types.ts';
-import type { EngineApi, LoadResult, StepView, ViewRequest } from './api.ts';
-
-/** Pages of a mapping one view may ask for (the view asks only for what is visible). */
-export const MAX_WINDOW = 1 << 16;
+import { type EngineApi, type LoadResult, MAX_WINDOW_PAGES, type StepView, type ViewRequest } from './api.ts';
 
 /** Step traces kept (the one that led to the cursor, and one more for going back and forth). */
 const TRACES_KEPT = 2;
@@ -105,7 +102,7 @@ export function createLab(): EngineApi {
       if (!session) throw new Error('no scenario loaded');
       const s = session;
       const cursor = Math.max(0, Math.min(s.length, Math.trunc(req.cursor)));
-      const count = Math.max(0, Math.min(MAX_WINDOW, Math.trunc(req.window.count)));
+      const count = Math.max(0, Math.min(MAX_WINDOW_PAGES, Math.trunc(req.window.count)));
       const first = Math.trunc(req.window.first);
       const shared = atCursor(s, cursor);
       const k: Kernel = s.seek(cursor).kernel;

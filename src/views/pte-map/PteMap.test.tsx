@@ -2,8 +2,8 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PteRuns } from '../../engine/view.ts';
 import { useLab } from '../../store/lab.ts';
+import { MAX_WINDOW_PAGES } from '../../worker/api.ts';
 import { connectLab, DEFAULT_STEPS, fakeLayout, scenario } from '../physical/labFixture.ts';
-import { MAX_WINDOW_PAGES } from './grid.ts';
 import { PteMap } from './PteMap.tsx';
 import { pteRunList } from './runs.ts';
 

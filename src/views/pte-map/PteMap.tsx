@@ -5,6 +5,7 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { NO_RANGES, rangesHas, rangesOverlap, rangesSize } from '../../engine/ranges.ts';
 import { useLab } from '../../store/lab.ts';
+import { MAX_WINDOW_PAGES } from '../../worker/api.ts';
 import { allocPage, hex, PAGE_SIZE, plural, pteBitText } from '../address-space/format.ts';
 import { useAddressSpace } from '../address-space/space.ts';
 import { allocVar, useCanvasView } from '../physical/palette.ts';
@@ -16,7 +17,6 @@ import {
   clampFirst,
   fitLevel,
   geometry,
-  MAX_WINDOW_PAGES,
   maxLevel,
   visibleCount,
   ZOOM_LEVELS,

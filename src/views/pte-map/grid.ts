@@ -1,11 +1,9 @@
 // The PTE map's geometry and aggregation: which pages a cell covers at a zoom
 // level, and the per-cell summary of the runs the worker sent. Pure.
 
+import { MAX_WINDOW_PAGES } from '../../worker/api.ts';
 import { allocSlot } from '../physical/palette.ts';
 import type { PteRun } from './runs.ts';
-
-/** The most pages one view may ask the worker for (src/worker/lab.ts MAX_WINDOW). */
-export const MAX_WINDOW_PAGES = 1 << 16;
 
 export interface ZoomLevel {
   /** Cell size in CSS px. */
