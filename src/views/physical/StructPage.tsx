@@ -69,9 +69,9 @@ export function StructPage({
       </h3>
       <dl className="sp-fields">
         <dt>phys</dt>
-        <dd className="mem-mono">{page.physAddr}</dd>
+        <dd className="mem-mono sp-wide">{page.physAddr}</dd>
         <dt>owner</dt>
-        <dd>
+        <dd className="sp-wide">
           {OWNER_TEXT[page.owner] ?? page.owner}
           {page.label ? (
             <>
