@@ -382,8 +382,9 @@ export function PteMap() {
               {describeCell(selCell)}
               {selChanged ? ' Its PTE changed in this step.' : ''}
             </span>
-            <span className="pte-sel-line pte-sel-head" aria-hidden="true">
-              <strong>page {selection.page}</strong> <span className="mem-mono">{addrOf(selection.page)}</span>{' '}
+            <span className="pte-sel-line" aria-hidden="true">
+              {/* The page's address is in the walk's title and the tooltip: this line says what it maps. */}
+              <strong>page {selection.page}</strong>{' '}
               {selCell.present
                 ? selCell.maps
                   ? `→ ${allocPage(selCell.maps)} (pfn ${selCell.pfn})`
@@ -401,7 +402,9 @@ export function PteMap() {
               ) : null}
             </span>
             <span className="pte-sel-line" aria-hidden="true">
-              PTE <span className="mem-mono">{selCell.value}</span>
+              <span className="pte-sel-value">
+                PTE <span className="mem-mono">{selCell.value}</span>
+              </span>{' '}
               {selCell.present ? (
                 <span className="pte-bits">
                   {entryBits(selCell.value).map((b) => (
